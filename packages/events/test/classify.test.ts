@@ -1,0 +1,113 @@
+import { allExamples } from '@github-webhooks/fixtures';
+import {
+  classify,
+  createPrivacyPolicy,
+  DEFAULT_PUBLIC_EVENTS,
+  NEVER_PUBLIC_EVENTS,
+  PolicyConfigError,
+  parsePublicEvents,
+  repositoryFullName,
+} from '../src';
+
+const policy = createPrivacyPolicy();
+const publicRepo = { full_name: 'mozilla/gecko-dev', private: false, visibility: 'public' };
+
+describe('classify', () => {
+  it.each([
+    ['push', { repository: publicRepo }, true, 'allowlisted'],
+    ['push', { repository: { full_name: 'mozilla/gecko-dev', private: false } }, true, 'allowlisted'],
+    [
+      'push',
+      { repository: { ...publicRepo, private: true, visibility: 'private' } },
+      false,
+      'private_repository',
+    ],
+    ['push', { repository: { ...publicRepo, private: true } }, false, 'private_repository'],
+    ['push', { repository: { ...publicRepo, visibility: 'internal' } }, false, 'non_public_visibility'],
+    ['push', { repository: { ...publicRepo, visibility: 'private' } }, false, 'non_public_visibility'],
+    ['push', { repository: { full_name: 'mozilla/gecko-dev' } }, false, 'private_repository'],
+    ['push', { repository: { ...publicRepo, private: 'false' } }, false, 'private_repository'],
+    ['push', { repository: { ...publicRepo, full_name: 'no-slash' } }, false, 'unroutable_repository'],
+    ['push', { repository: { ...publicRepo, full_name: 42 } }, false, 'unroutable_repository'],
+    ['push', {}, false, 'no_repository'],
+    ['push', { repository: null }, false, 'no_repository'],
+    ['push', { repository: [publicRepo] }, false, 'no_repository'],
+    ['issues', { action: 'opened', repository: publicRepo }, true, 'allowlisted'],
+    ['check_run', { repository: publicRepo }, false, 'not_allowlisted'],
+    ['brand_new_event', { repository: publicRepo }, false, 'not_allowlisted'],
+    ['membership', { repository: publicRepo }, false, 'never_public_event'],
+    ['team_add', { repository: publicRepo }, false, 'never_public_event'],
+    ['member', { repository: publicRepo }, false, 'never_public_event'],
+    ['public', { repository: publicRepo }, false, 'never_public_event'],
+    ['repository', { repository: publicRepo }, false, 'never_public_event'],
+  ])('%s %j → public=%s (%s)', (event, payload, isPublic, reason) => {
+    expect(classify(event, payload, policy)).toEqual({ public: isPublic, reason });
+  });
+
+  it('makes configured extra events public', () => {
+    const extended = parsePublicEvents('push, check_run,workflow_run');
+    expect(classify('check_run', { repository: publicRepo }, extended).public).toBe(true);
+    expect(classify('issues', { repository: publicRepo }, extended).public).toBe(false);
+  });
+
+  describe('on every real example', () => {
+    const examples = allExamples();
+    const results = examples.map((e) => ({ example: e, verdict: classify(e.event, e.payload, policy) }));
+
+    it('keeps never-public events, private repositories and repository-less events private', () => {
+      for (const { example, verdict } of results) {
+        const repo = example.payload.repository as { private?: unknown; visibility?: unknown } | undefined;
+        if (NEVER_PUBLIC_EVENTS.has(example.event) || !repo || repo.private !== false) {
+          expect([example.name, verdict.public]).toEqual([example.name, false]);
+        }
+        if (repo?.visibility !== undefined && repo.visibility !== 'public') {
+          expect([example.name, verdict.public]).toEqual([example.name, false]);
+        }
+      }
+    });
+
+    it('makes public exactly the allowlisted events of public repositories', () => {
+      for (const { example, verdict } of results) {
+        const repo = example.payload.repository as { private?: unknown; visibility?: unknown } | undefined;
+        const expected =
+          DEFAULT_PUBLIC_EVENTS.includes(example.event) &&
+          repo?.private === false &&
+          (repo.visibility === undefined || repo.visibility === 'public');
+        expect([example.name, verdict.public]).toEqual([example.name, expected]);
+      }
+    });
+
+    it('finds both public and private deliveries among them', () => {
+      const publicCount = results.filter((r) => r.verdict.public).length;
+      expect(publicCount).toBeGreaterThan(50);
+      expect(results.length - publicCount).toBeGreaterThan(50);
+      // issues/21 is an allowlisted event from a private repository.
+      const privateIssue = results.find((r) => r.example.name === 'api.github.com/issues/21');
+      expect(privateIssue?.example.payload.repository).toMatchObject({ private: true });
+      expect(privateIssue?.verdict).toEqual({ public: false, reason: 'private_repository' });
+    });
+  });
+});
+
+describe('createPrivacyPolicy / parsePublicEvents', () => {
+  it('defaults to the original allowlist', () => {
+    expect([...parsePublicEvents(undefined).publicEvents]).toEqual([...DEFAULT_PUBLIC_EVENTS]);
+    expect([...parsePublicEvents(' , ').publicEvents]).toEqual([...DEFAULT_PUBLIC_EVENTS]);
+    expect(DEFAULT_PUBLIC_EVENTS).toHaveLength(17);
+  });
+
+  it.each([['member'], ['push,repository'], ['Push'], ['push;watch']])('refuses %j', (list) => {
+    expect(() => parsePublicEvents(list)).toThrow(PolicyConfigError);
+  });
+});
+
+describe('repositoryFullName', () => {
+  it.each([
+    [{ repository: publicRepo }, 'mozilla/gecko-dev'],
+    [{ repository: { full_name: 'a/b/c' } }, undefined],
+    [{}, undefined],
+    [{ repository: 'mozilla/gecko-dev' }, undefined],
+  ])('%j → %s', (payload, expected) => {
+    expect(repositoryFullName(payload)).toBe(expected);
+  });
+});
