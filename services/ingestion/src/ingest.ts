@@ -1,0 +1,148 @@
+import {
+  classify,
+  type Delivery,
+  type DeliveryError,
+  type HttpRequest,
+  isDeliveryError,
+  normalizeHeaders,
+  type PrivacyPolicy,
+  receiveDelivery,
+} from '@github-webhooks/events';
+import { type Outgoing, prepareOutgoing, type SizeLimits } from './outgoing';
+import type { ArchiveSink, Clock, Logger, Metrics, PayloadStore, SecretsSource, Topics } from './ports';
+
+export interface IngestDeps {
+  readonly archive: ArchiveSink;
+  readonly topics: Topics;
+  readonly payloads: PayloadStore;
+  readonly secrets: SecretsSource;
+  readonly policy: PrivacyPolicy;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly clock: Clock;
+  readonly limits: SizeLimits;
+  /** Everything downstream must be done by then (GitHub gives up after 10 s). */
+  readonly deadlineMs: number;
+  readonly maxBodyBytes?: number;
+  readonly allowSha1?: boolean;
+}
+
+export interface IngestResponse {
+  readonly status: number;
+  readonly body: Readonly<Record<string, unknown>>;
+}
+
+/** The use case: a webhook request in, the answer for GitHub out, with every write done before a 2xx. */
+export function createIngest(deps: IngestDeps): (request: HttpRequest) => Promise<IngestResponse> {
+  return async (request) => {
+    let secrets: readonly string[];
+    try {
+      secrets = await deps.secrets();
+    } catch (error) {
+      deps.logger.error('webhook secrets unavailable', { error: describe(error) });
+      deps.metrics.count('SecretsUnavailable');
+      return { status: 503, body: { error: 'secrets_unavailable', message: 'try again later' } };
+    }
+    let received: ReturnType<typeof receiveDelivery>;
+    try {
+      received = receiveDelivery(request, {
+        secrets,
+        ...(deps.maxBodyBytes === undefined ? {} : { maxBytes: deps.maxBodyBytes }),
+        allowSha1: deps.allowSha1 ?? false,
+      });
+    } catch (error) {
+      if (!isDeliveryError(error)) throw error;
+      return reject(error, request, deps);
+    }
+    return accept(received.delivery, received.secretIndex, deps);
+  };
+}
+
+function reject(error: DeliveryError, request: HttpRequest, deps: IngestDeps): IngestResponse {
+  const headers = normalizeHeaders(request.headers);
+  // The body of a rejected delivery is never stored or logged; the hook id says who sent it.
+  deps.logger.warn('delivery rejected', {
+    delivery_id: headers.get('x-github-delivery'),
+    event: headers.get('x-github-event'),
+    hook_id: headers.get('x-github-hook-id'),
+    status: error.status,
+    reason: error.code,
+    detail: error.message,
+  });
+  deps.metrics.count(`Rejected_${error.code}`);
+  return { status: error.status, body: { error: error.code, message: error.message } };
+}
+
+async function accept(
+  delivery: Delivery,
+  secretIndex: number | undefined,
+  deps: IngestDeps,
+): Promise<IngestResponse> {
+  const fields = { delivery_id: delivery.id, event: delivery.event, hook_id: delivery.hookId };
+  const classification = classify(delivery.event, delivery.payload, deps.policy);
+  const outgoing = prepareOutgoing(delivery, classification, deps.clock.now(), deps.limits);
+  deps.metrics.count('Received');
+  if (secretIndex !== undefined && secretIndex > 0) {
+    deps.logger.warn('delivery signed with a previous secret', { ...fields, secret_index: secretIndex });
+  }
+  const written = { payload: false, archive: false, all: false, public: false };
+  try {
+    await writeAll(outgoing, classification.public, written, deps);
+  } catch (error) {
+    deps.logger.error('delivery not fully written; GitHub will see a failure and can redeliver', {
+      ...fields,
+      written,
+      error: describe(error),
+    });
+    deps.metrics.count('Failed');
+    return { status: 503, body: { error: 'downstream_failure', message: 'delivery not stored; redeliver' } };
+  }
+  deps.logger.info('delivery accepted', {
+    ...fields,
+    public: classification.public,
+    privacy: classification.reason,
+    by_reference: outgoing.payloadObject !== undefined,
+    bytes: delivery.rawBody.byteLength,
+  });
+  const status = delivery.event === 'ping' ? 200 : 202;
+  return { status, body: { ok: true, delivery_id: delivery.id, public: classification.public } };
+}
+
+async function writeAll(
+  outgoing: Outgoing,
+  isPublic: boolean,
+  written: Record<'payload' | 'archive' | 'all' | 'public', boolean>,
+  deps: IngestDeps,
+): Promise<void> {
+  const signal = AbortSignal.timeout(deps.deadlineMs);
+  if (outgoing.payloadObject) {
+    const { ref, body } = outgoing.payloadObject;
+    await deps.payloads.write(ref.key, body, { signal, contentType: 'application/json', contentEncoding: 'gzip' });
+    written.payload = true;
+    deps.metrics.count('StoredByReference');
+  }
+  // The archive first: it is the record of truth, and nothing is published that it does not hold.
+  await deps.archive.append(outgoing.archiveLine, { signal });
+  written.archive = true;
+  deps.metrics.count('Archived');
+  const publishAll = deps.topics.publish('all', outgoing.message, { signal }).then(() => {
+    written.all = true;
+    deps.metrics.count('PublishedAll');
+  });
+  const publishPublic = isPublic
+    ? deps.topics.publish('public', outgoing.message, { signal }).then(() => {
+        written.public = true;
+        deps.metrics.count('PublishedPublic');
+      })
+    : undefined;
+  const results = await Promise.allSettled([publishAll, publishPublic]);
+  for (const result of results) if (result.status === 'rejected') throw result.reason;
+}
+
+function describe(error: unknown): string {
+  if (error !== null && typeof error === 'object' && 'message' in error) {
+    const name = 'name' in error ? String(error.name) : 'Error';
+    return `${name}: ${String(error.message)}`;
+  }
+  return String(error);
+}

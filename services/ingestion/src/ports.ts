@@ -1,0 +1,52 @@
+/** What ingestion needs from the outside world. Lambda wires AWS; the local stack wires disk and memory. */
+
+export interface CallOptions {
+  /** Aborted when the request's deadline passes, so GitHub gets an answer inside its 10 s. */
+  readonly signal?: AbortSignal;
+}
+
+/** Long-term storage of every delivery: one NDJSON line (newline-terminated) per delivery. */
+export interface ArchiveSink {
+  append(line: string, options?: CallOptions): Promise<void>;
+}
+
+export type TopicName = 'all' | 'public';
+
+export interface TopicMessage {
+  /** The archive record on one line, without the newline. */
+  readonly body: string;
+  /** For subscribers' filter policies: event, repository, public, action. */
+  readonly attributes: Readonly<Record<string, string>>;
+}
+
+export interface Topics {
+  publish(topic: TopicName, message: TopicMessage, options?: CallOptions): Promise<void>;
+}
+
+/** Where payloads too large for a record or message go (`payloads/<GUID>.json.gz`). */
+export interface PayloadStore {
+  write(
+    key: string,
+    body: Uint8Array,
+    options?: CallOptions & { contentType?: string; contentEncoding?: string },
+  ): Promise<void>;
+}
+
+/** Current and previous webhook secrets (rotation); may be fetched and cached. */
+export type SecretsSource = () => Promise<readonly string[]>;
+
+export type LogFields = Readonly<Record<string, unknown>>;
+
+export interface Logger {
+  info(message: string, fields?: LogFields): void;
+  warn(message: string, fields?: LogFields): void;
+  error(message: string, fields?: LogFields): void;
+}
+
+export interface Metrics {
+  count(name: string, value?: number): void;
+}
+
+export interface Clock {
+  now(): Date;
+}

@@ -1,0 +1,57 @@
+import {
+  classify,
+  createPrivacyPolicy,
+  openPayloadObject,
+  parseRecord,
+  receiveDelivery,
+} from '@github-webhooks/events';
+import { exampleOf, signedRequest, TEST_SECRET } from '@github-webhooks/fixtures';
+import { AWS_LIMITS, prepareOutgoing } from '../src';
+
+const push = exampleOf('push', (e) => (e.payload.repository as { private: boolean }).private === false);
+const at = new Date('2026-11-28T15:00:00.000Z');
+
+/** A real push payload grown to about `bytes` by adding commits (as a big push is). */
+function bigPush(bytes: number) {
+  const commit = (push.payload.commits as unknown[])[0] ?? { message: 'x' };
+  const commits: unknown[] = [];
+  while (JSON.stringify(commits).length < bytes) commits.push({ ...(commit as object), message: `commit ${commits.length} ${'m'.repeat(200)}` });
+  return { ...push.payload, commits };
+}
+
+function outgoingFor(payload: object) {
+  const request = signedRequest({ event: 'push', payload });
+  const { delivery } = receiveDelivery({ headers: request.headers, body: request.body }, { secrets: [TEST_SECRET] });
+  const classification = classify('push', delivery.payload, createPrivacyPolicy());
+  return { delivery, outgoing: prepareOutgoing(delivery, classification, at, AWS_LIMITS) };
+}
+
+describe('prepareOutgoing', () => {
+  it('keeps a small payload inline in both the record and the message', () => {
+    const { outgoing } = outgoingFor(push.payload);
+    expect(outgoing.payloadObject).toBeUndefined();
+    expect(parseRecord(JSON.parse(outgoing.archiveLine)).payload).toEqual(push.payload);
+    expect(outgoing.message.body).toBe(outgoing.archiveLine.slice(0, -1));
+  });
+
+  it('stores a payload too big for SNS once; the record keeps it inline while Firehose can take it', () => {
+    const { delivery, outgoing } = outgoingFor(bigPush(500 * 1024));
+    expect(outgoing.payloadObject?.ref.key).toBe(`payloads/${delivery.id}.json.gz`);
+    expect(parseRecord(JSON.parse(outgoing.archiveLine)).payload).toEqual(delivery.payload);
+    expect(Buffer.byteLength(outgoing.archiveLine)).toBeLessThanOrEqual(AWS_LIMITS.archiveRecordBytes);
+    const message = parseRecord(JSON.parse(outgoing.message.body));
+    expect(message.payload_ref).toEqual(outgoing.payloadObject?.ref);
+    expect(Buffer.byteLength(outgoing.message.body)).toBeLessThan(AWS_LIMITS.topicMessageBytes);
+  });
+
+  it('sends a 2 MiB push by reference in both, resolving to the identical bytes', () => {
+    const { delivery, outgoing } = outgoingFor(bigPush(2 * 1024 * 1024));
+    expect(delivery.rawBody.byteLength).toBeGreaterThan(2 * 1024 * 1024);
+    const record = parseRecord(JSON.parse(outgoing.archiveLine));
+    expect(record.payload_ref).toEqual(outgoing.payloadObject?.ref);
+    expect(record.payload_ref?.bytes).toBe(delivery.rawBody.byteLength);
+    const stored = outgoing.payloadObject;
+    if (!stored) throw new Error('expected a payload object');
+    expect(Buffer.from(openPayloadObject(stored.ref, stored.body)).equals(delivery.rawBody)).toBe(true);
+  });
+});

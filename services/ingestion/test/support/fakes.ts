@@ -1,0 +1,86 @@
+import type {
+  ArchiveSink,
+  CallOptions,
+  IngestDeps,
+  LogFields,
+  Logger,
+  Metrics,
+  PayloadStore,
+  TopicMessage,
+  TopicName,
+  Topics,
+} from '../../src';
+import { AWS_LIMITS } from '../../src';
+import { createPrivacyPolicy } from '@github-webhooks/events';
+import { TEST_SECRET } from '@github-webhooks/fixtures';
+
+export class MemoryArchive implements ArchiveSink {
+  readonly lines: string[] = [];
+  failure: Error | undefined;
+  async append(line: string, options: CallOptions = {}): Promise<void> {
+    options.signal?.throwIfAborted();
+    if (this.failure) throw this.failure;
+    this.lines.push(line);
+  }
+}
+
+export class MemoryTopics implements Topics {
+  readonly messages: Record<TopicName, TopicMessage[]> = { all: [], public: [] };
+  readonly failures: Partial<Record<TopicName, Error>> = {};
+  async publish(topic: TopicName, message: TopicMessage): Promise<void> {
+    const failure = this.failures[topic];
+    if (failure) throw failure;
+    this.messages[topic].push(message);
+  }
+}
+
+export class MemoryPayloads implements PayloadStore {
+  readonly objects = new Map<string, Uint8Array>();
+  async write(key: string, body: Uint8Array): Promise<void> {
+    this.objects.set(key, body);
+  }
+}
+
+export interface LogLine {
+  readonly level: 'info' | 'warn' | 'error';
+  readonly message: string;
+  readonly fields: LogFields;
+}
+
+export class CapturingLogger implements Logger {
+  readonly lines: LogLine[] = [];
+  info = (message: string, fields: LogFields = {}) => this.lines.push({ level: 'info', message, fields });
+  warn = (message: string, fields: LogFields = {}) => this.lines.push({ level: 'warn', message, fields });
+  error = (message: string, fields: LogFields = {}) => this.lines.push({ level: 'error', message, fields });
+}
+
+export class CountingMetrics implements Metrics {
+  readonly counts = new Map<string, number>();
+  count(name: string, value = 1): void {
+    this.counts.set(name, (this.counts.get(name) ?? 0) + value);
+  }
+}
+
+export const RECEIVED_AT = new Date('2026-11-28T15:06:18.123Z');
+
+export function fakeDeps(overrides: Partial<IngestDeps> = {}) {
+  const archive = new MemoryArchive();
+  const topics = new MemoryTopics();
+  const payloads = new MemoryPayloads();
+  const logger = new CapturingLogger();
+  const metrics = new CountingMetrics();
+  const deps: IngestDeps = {
+    archive,
+    topics,
+    payloads,
+    logger,
+    metrics,
+    secrets: async () => [TEST_SECRET],
+    policy: createPrivacyPolicy(),
+    clock: { now: () => RECEIVED_AT },
+    limits: AWS_LIMITS,
+    deadlineMs: 8_000,
+    ...overrides,
+  };
+  return { deps, archive, topics, payloads, logger, metrics };
+}
