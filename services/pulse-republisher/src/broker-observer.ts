@@ -1,0 +1,32 @@
+import type { PublisherObserver } from './amqp/publisher';
+import { describeError } from './describe-error';
+import type { Logger, Metrics } from './ports';
+
+/**
+ * Logs the broker connection's life and counts `broker_unavailable` once per failed connect, so an
+ * outage or a rotated password shows as one clear line and one metric, not one per message.
+ */
+export function brokerObserver(logger: Logger, metrics: Metrics): PublisherObserver {
+  return {
+    connected: ({ broker }) => logger.info('connected to the broker', { broker }),
+    connectFailed: (error) => {
+      metrics.count('broker_unavailable');
+      const text =
+        error.reason === 'access_refused'
+          ? 'the broker refused the credentials (ACCESS_REFUSED): check the AMQP URL parameter'
+          : error.reason === 'url_unavailable'
+            ? 'cannot obtain a usable AMQP URL'
+            : error.reason === 'setup_failed'
+              ? 'connected, but cannot set up the channel or exchanges'
+              : 'the broker is unreachable';
+      logger.error(text, { broker: error.broker, reason: error.reason, error: describeError(error) });
+    },
+    connectionLost: ({ broker, error }) =>
+      logger.warn('lost the broker connection; the next publish reconnects', {
+        broker,
+        ...(error === undefined ? {} : { error: describeError(error) }),
+      }),
+    blocked: ({ broker, reason }) => logger.warn('the broker blocked publishing', { broker, reason }),
+    unblocked: ({ broker }) => logger.info('the broker unblocked publishing', { broker }),
+  };
+}

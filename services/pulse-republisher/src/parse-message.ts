@@ -1,0 +1,102 @@
+import {
+  type ArchiveRecord,
+  formatRecordLine,
+  type PayloadRef,
+  parseRecord,
+  payloadKey,
+  type WebhookPayload,
+} from '@github-webhooks/events';
+
+/** A queue message that can never be published, however often it is retried: it belongs in the DLQ. */
+export class BadMessageError extends Error {
+  override readonly name = 'BadMessageError';
+}
+
+export type MessagePayload =
+  | {
+      readonly kind: 'inline';
+      readonly payload: WebhookPayload;
+      /** The payload's JSON text as the producer wrote it, so it is republished unchanged. */
+      readonly text: string;
+    }
+  | { readonly kind: 'ref'; readonly ref: PayloadRef };
+
+export interface ParsedMessage {
+  readonly record: ArchiveRecord;
+  readonly payload: MessagePayload;
+}
+
+/**
+ * Reads one queue message body: an archive record (`formatRecordLine` without the newline), as the
+ * ingestion service publishes it to the public topic with raw message delivery.
+ */
+export function parseMessage(body: string): ParsedMessage {
+  let value: unknown;
+  try {
+    value = JSON.parse(body);
+  } catch (cause) {
+    throw new BadMessageError('body is not JSON', { cause });
+  }
+  const record = toRecord(value);
+  if (record.payload_ref !== undefined) {
+    // Only the object ingestion wrote for this delivery: a reference elsewhere is not trusted.
+    const expected = payloadKey(record.delivery_id);
+    if (record.payload_ref.key !== expected) {
+      throw new BadMessageError(
+        `payload_ref.key is ${JSON.stringify(record.payload_ref.key)}, not ${expected}`,
+      );
+    }
+    return { record, payload: { kind: 'ref', ref: record.payload_ref } };
+  }
+  const payload = record.payload as WebhookPayload;
+  return { record, payload: { kind: 'inline', payload, text: inlinePayloadText(body, record) } };
+}
+
+function toRecord(value: unknown): ArchiveRecord {
+  try {
+    return parseRecord(value);
+  } catch (cause) {
+    const reason = (cause as { message?: unknown }).message;
+    const hint = isSnsEnvelope(value)
+      ? ' (an SNS envelope: the subscription needs raw message delivery)'
+      : '';
+    throw new BadMessageError(`body is not an archive record: ${String(reason)}${hint}`, { cause });
+  }
+}
+
+const isSnsEnvelope = (value: unknown): boolean =>
+  value !== null && typeof value === 'object' && (value as { Type?: unknown }).Type === 'Notification';
+
+/**
+ * The payload's original text. `formatRecordLine` writes the payload last, after a head that can
+ * be rebuilt from the parsed fields; when the body has exactly that shape the text between the
+ * head and the closing brace is the payload as received. Any other shape (another producer, keys
+ * reordered) falls back to re-serializing, which is equal as JSON.
+ */
+function inlinePayloadText(body: string, record: ArchiveRecord): string {
+  const meta = {
+    deliveryId: record.delivery_id,
+    event: record.event,
+    receivedAt: new Date(record.received_at),
+    hookId: record.hook_id ?? undefined,
+    target: record.target ?? undefined,
+    public: record.public,
+  };
+  const head = formatRecordLine(meta, { payloadText: '' }).slice(0, -'}\n'.length);
+  const text = body.trim();
+  if (text.startsWith(head) && text.endsWith('}')) {
+    const candidate = text.slice(head.length, -1).trim();
+    if (isSingleObject(candidate)) return candidate;
+  }
+  return JSON.stringify(record.payload);
+}
+
+/** Guards against a body with keys after `payload`, where the slice would not be the payload alone. */
+function isSingleObject(text: string): boolean {
+  try {
+    const value: unknown = JSON.parse(text);
+    return value !== null && typeof value === 'object' && !Array.isArray(value);
+  } catch {
+    return false;
+  }
+}

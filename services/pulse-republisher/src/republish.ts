@@ -1,0 +1,145 @@
+import { classify, type PrivacyPolicy } from '@github-webhooks/events';
+import type { Exchanges } from './config';
+import { describeError } from './describe-error';
+import { BadMessageError, type ParsedMessage, parseMessage } from './parse-message';
+import type { LogFields, Logger, MessagePublisher, Metrics, PayloadSource } from './ports';
+import { pulseMessagesFor } from './pulse-messages';
+import { PayloadUnavailableError, resolvePayload } from './resolve-payload';
+
+/** One message taken from the queue. */
+export interface QueueMessage {
+  readonly messageId: string;
+  readonly body: string;
+}
+
+export interface RepublishSettings {
+  readonly policy: PrivacyPolicy;
+  readonly exchanges: Exchanges;
+}
+
+export interface RepublishPorts {
+  readonly publisher: MessagePublisher;
+  readonly payloads: PayloadSource;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+}
+
+export type FailureReason =
+  /** Can never be published (not JSON, not a record, unresolvable payload_ref). */
+  | 'bad_message'
+  /** A private delivery reached the public queue: refused, never published. */
+  | 'refused_private'
+  /** The payload object could not be read now. */
+  | 'payload_unavailable'
+  /** The broker did not confirm the message (unreachable, refused, connection lost, nack, timeout). */
+  | 'publish_failed'
+  /** A defect: an unexpected exception. */
+  | 'internal_error';
+
+export type Outcome =
+  | {
+      readonly messageId: string;
+      readonly status: 'published';
+      readonly deliveryId: string;
+      readonly event: string;
+      readonly routingKeys: readonly string[];
+    }
+  | {
+      readonly messageId: string;
+      readonly status: 'failed';
+      readonly reason: FailureReason;
+      readonly deliveryId?: string;
+      readonly event?: string;
+    };
+
+/**
+ * Publishes each message of a batch to Pulse and tells, per message, whether it was published.
+ * Never throws: one message's failure is its own, so its neighbours are neither lost nor repeated.
+ * Messages are handled concurrently; the publisher bounds how many confirms are awaited at once.
+ */
+export function republishBatch(
+  messages: readonly QueueMessage[],
+  settings: RepublishSettings,
+  ports: RepublishPorts,
+): Promise<Outcome[]> {
+  return Promise.all(messages.map((message) => republishMessage(message, settings, ports)));
+}
+
+export async function republishMessage(
+  message: QueueMessage,
+  settings: RepublishSettings,
+  ports: RepublishPorts,
+): Promise<Outcome> {
+  const { logger, metrics } = ports;
+  const fields: { message_id: string; delivery_id?: string; event?: string } = {
+    message_id: message.messageId,
+  };
+  const fail = (reason: FailureReason, text: string, extra: LogFields = {}): Outcome => {
+    metrics.count('failed');
+    if (reason === 'bad_message' || reason === 'refused_private') metrics.count(reason);
+    logger.error(text, { ...fields, reason, ...extra });
+    const { delivery_id: deliveryId, event } = fields;
+    return {
+      messageId: message.messageId,
+      status: 'failed',
+      reason,
+      ...(deliveryId === undefined ? {} : { deliveryId }),
+      ...(event === undefined ? {} : { event }),
+    };
+  };
+  try {
+    let parsed: ParsedMessage;
+    try {
+      parsed = parseMessage(message.body);
+    } catch (error) {
+      if (error instanceof BadMessageError)
+        return fail('bad_message', 'bad message', { error: describeError(error) });
+      throw error;
+    }
+    const { record } = parsed;
+    fields.delivery_id = record.delivery_id;
+    fields.event = record.event;
+    if (!record.public) {
+      return fail('refused_private', 'refused to publish a delivery marked private', {
+        privacy: 'record_private',
+      });
+    }
+    let resolved: Awaited<ReturnType<typeof resolvePayload>>;
+    try {
+      resolved = await resolvePayload(parsed.payload, ports.payloads);
+    } catch (error) {
+      if (error instanceof BadMessageError)
+        return fail('bad_message', 'bad message', { error: describeError(error) });
+      if (error instanceof PayloadUnavailableError) {
+        return fail('payload_unavailable', 'payload object unavailable', { error: describeError(error) });
+      }
+      throw error;
+    }
+    // Defence in depth: ingestion already classified, but a private event must never leak.
+    const verdict = classify(record.event, resolved.payload, settings.policy);
+    if (!verdict.public) {
+      return fail('refused_private', 'refused to publish a private delivery', { privacy: verdict.reason });
+    }
+    const outgoing = pulseMessagesFor(record, resolved, settings.exchanges);
+    const routingKeys = outgoing.map((m) => m.routingKey);
+    const results = await Promise.allSettled(outgoing.map((m) => ports.publisher.publish(m)));
+    const errors = results.flatMap((r) => (r.status === 'rejected' ? [describeError(r.reason)] : []));
+    if (errors.length > 0) {
+      return fail('publish_failed', 'publish failed; the message will be retried', {
+        routing_keys: routingKeys,
+        errors,
+      });
+    }
+    metrics.count('published');
+    logger.info('published', { ...fields, routing_keys: routingKeys, bytes: outgoing[0]?.body.byteLength });
+    return {
+      messageId: message.messageId,
+      status: 'published',
+      deliveryId: record.delivery_id,
+      event: record.event,
+      routingKeys,
+    };
+  } catch (error) {
+    return fail('internal_error', 'unexpected error', { error: describeError(error) });
+  }
+}
