@@ -17,7 +17,8 @@ export interface PlainRequest {
 export function apiGatewayEvent(request: PlainRequest): APIGatewayProxyEventV2 {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(request.headers)) {
-    if (value !== undefined) headers[name.toLowerCase()] = typeof value === 'string' ? value : value.join(',');
+    if (value !== undefined)
+      headers[name.toLowerCase()] = typeof value === 'string' ? value : value.join(',');
   }
   const now = request.now ?? new Date();
   const [rawPath = '/', rawQueryString = ''] = request.path.split('?', 2);

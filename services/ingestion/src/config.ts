@@ -49,7 +49,8 @@ function arn(env: Env, name: string, service: string): string {
 function integer(env: Env, name: string, fallback: number): number {
   const value = env[name]?.trim();
   if (!value) return fallback;
-  if (!/^\d+$/.test(value)) throw new ConfigError(`${name} must be a whole number, got ${JSON.stringify(value)}`);
+  if (!/^\d+$/.test(value))
+    throw new ConfigError(`${name} must be a whole number, got ${JSON.stringify(value)}`);
   return Number(value);
 }
 
@@ -65,7 +66,8 @@ function policy(env: Env): PrivacyPolicy {
   try {
     return parsePublicEvents(env.PUBLIC_EVENTS);
   } catch (error) {
-    if (error instanceof PolicyConfigError) throw new ConfigError(`PUBLIC_EVENTS: ${error.message}`, { cause: error });
+    if (error instanceof PolicyConfigError)
+      throw new ConfigError(`PUBLIC_EVENTS: ${error.message}`, { cause: error });
     throw error;
   }
 }

@@ -2,11 +2,12 @@
  * Lambda composition root: wires the AWS adapters into the ingestion use case. Everything here
  * runs once per container (cold start); configuration errors fail the start naming the variable.
  */
+
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
 import { FirehoseClient } from '@aws-sdk/client-firehose';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
 import { S3ObjectStore } from '@github-webhooks/object-store';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { FirehoseArchive } from './aws/firehose-archive';
@@ -30,7 +31,10 @@ const metrics = new Metrics({ namespace: 'GithubWebhooks', serviceName: 'ingesti
 const handle = createHttpHandler(
   createIngest({
     archive: new FirehoseArchive(new FirehoseClient(clientOptions), config.archiveStreamName),
-    topics: new SnsTopics(new SNSClient(clientOptions), { all: config.allTopicArn, public: config.publicTopicArn }),
+    topics: new SnsTopics(new SNSClient(clientOptions), {
+      all: config.allTopicArn,
+      public: config.publicTopicArn,
+    }),
     payloads: new S3ObjectStore({ client: new S3Client(clientOptions), bucket: config.archiveBucket }),
     secrets: ssmSecrets(config.secretsParameter, config.secretsTtlSeconds),
     policy: config.policy,

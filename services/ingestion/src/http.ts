@@ -1,6 +1,6 @@
+import type { HttpRequest } from '@github-webhooks/events';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { IngestResponse } from './ingest';
-import type { HttpRequest } from '@github-webhooks/events';
 
 export const WEBHOOK_PATH = '/webhook';
 
@@ -15,7 +15,8 @@ export function createHttpHandler(
 ): (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2> {
   return async (event) => {
     const path = routePath(event);
-    if (path !== WEBHOOK_PATH) return respond({ status: 404, body: { error: 'not_found', message: 'no such route' } });
+    if (path !== WEBHOOK_PATH)
+      return respond({ status: 404, body: { error: 'not_found', message: 'no such route' } });
     if (event.requestContext.http.method !== 'POST') {
       return respond(
         { status: 405, body: { error: 'method_not_allowed', message: 'use POST' } },

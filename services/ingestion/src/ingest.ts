@@ -117,7 +117,11 @@ async function writeAll(
   const signal = AbortSignal.timeout(deps.deadlineMs);
   if (outgoing.payloadObject) {
     const { ref, body } = outgoing.payloadObject;
-    await deps.payloads.write(ref.key, body, { signal, contentType: 'application/json', contentEncoding: 'gzip' });
+    await deps.payloads.write(ref.key, body, {
+      signal,
+      contentType: 'application/json',
+      contentEncoding: 'gzip',
+    });
     written.payload = true;
     deps.metrics.count('StoredByReference');
   }

@@ -29,29 +29,34 @@ describe('FirehoseArchive', () => {
 
   it('passes on failures', async () => {
     firehose.on(PutRecordCommand).rejects(new Error('ServiceUnavailableException'));
-    await expect(new FirehoseArchive(new FirehoseClient({}), 's').append('{}\n')).rejects.toThrow('ServiceUnavailable');
+    await expect(new FirehoseArchive(new FirehoseClient({}), 's').append('{}\n')).rejects.toThrow(
+      'ServiceUnavailable',
+    );
   });
 });
 
 describe('SnsTopics', () => {
   const arns = { all: 'arn:aws:sns:us-east-1:1:all', public: 'arn:aws:sns:us-east-1:1:public' };
 
-  it.each([['all'], ['public']] as const)('publishes to the %s topic with string attributes', async (topic) => {
-    sns.on(PublishCommand).resolves({ MessageId: 'm' });
-    const controller = new AbortController();
-    await new SnsTopics(new SNSClient({}), arns).publish(
-      topic,
-      { body: '{"delivery_id":"g"}', attributes: { event: 'push', public: 'true', repository: 'o/r' } },
-      { signal: controller.signal },
-    );
-    expect(sns.commandCalls(PublishCommand)[0]?.args[0].input).toEqual({
-      TopicArn: arns[topic],
-      Message: '{"delivery_id":"g"}',
-      MessageAttributes: {
-        event: { DataType: 'String', StringValue: 'push' },
-        public: { DataType: 'String', StringValue: 'true' },
-        repository: { DataType: 'String', StringValue: 'o/r' },
-      },
-    });
-  });
+  it.each([['all'], ['public']] as const)(
+    'publishes to the %s topic with string attributes',
+    async (topic) => {
+      sns.on(PublishCommand).resolves({ MessageId: 'm' });
+      const controller = new AbortController();
+      await new SnsTopics(new SNSClient({}), arns).publish(
+        topic,
+        { body: '{"delivery_id":"g"}', attributes: { event: 'push', public: 'true', repository: 'o/r' } },
+        { signal: controller.signal },
+      );
+      expect(sns.commandCalls(PublishCommand)[0]?.args[0].input).toEqual({
+        TopicArn: arns[topic],
+        Message: '{"delivery_id":"g"}',
+        MessageAttributes: {
+          event: { DataType: 'String', StringValue: 'push' },
+          public: { DataType: 'String', StringValue: 'true' },
+          repository: { DataType: 'String', StringValue: 'o/r' },
+        },
+      });
+    },
+  );
 });

@@ -16,7 +16,12 @@ describe('readConfig', () => {
   });
 
   it('reads the optional settings', () => {
-    const config = readConfig({ ...env, PUBLIC_EVENTS: 'push,check_run', ALLOW_SHA1_SIGNATURES: 'true', WEBHOOK_SECRETS_TTL_SECONDS: '60' });
+    const config = readConfig({
+      ...env,
+      PUBLIC_EVENTS: 'push,check_run',
+      ALLOW_SHA1_SIGNATURES: 'true',
+      WEBHOOK_SECRETS_TTL_SECONDS: '60',
+    });
     expect(config.allowSha1).toBe(true);
     expect(config.secretsTtlSeconds).toBe(60);
     expect([...config.policy.publicEvents]).toEqual(['push', 'check_run']);

@@ -6,7 +6,12 @@ import { fakeDeps, RECEIVED_AT } from './support/fakes';
 
 type Fakes = ReturnType<typeof fakeDeps>;
 
-function post(fakes: Fakes, request: { headers: Record<string, string>; body: Buffer }, path = '/webhook', method = 'POST') {
+function post(
+  fakes: Fakes,
+  request: { headers: Record<string, string>; body: Buffer },
+  path = '/webhook',
+  method = 'POST',
+) {
   const handle = createHttpHandler(createIngest(fakes.deps));
   return handle(apiGatewayEvent({ method, path, headers: request.headers, body: request.body }));
 }
@@ -81,16 +86,32 @@ describe('ingestion handler', () => {
   it('accepts a delivery signed with a previous secret during rotation, and says so', async () => {
     const fakes = fakeDeps({ secrets: async () => ['new-secret', TEST_SECRET] });
     expect((await post(fakes, signedRequest({ event: 'push', payload: push.payload }))).statusCode).toBe(202);
-    expect(fakes.logger.lines.find((l) => l.message.includes('previous secret'))?.fields.secret_index).toBe(1);
+    expect(fakes.logger.lines.find((l) => l.message.includes('previous secret'))?.fields.secret_index).toBe(
+      1,
+    );
   });
 
   const good = signedRequest({ event: 'push', payload: push.payload });
   it.each([
     ['an unknown path', '/other', 'POST', good.headers, 404, 'not_found'],
     ['GET', '/webhook', 'GET', good.headers, 405, 'method_not_allowed'],
-    ['text/plain', '/webhook', 'POST', { ...good.headers, 'Content-Type': 'text/plain' }, 415, 'unsupported_media_type'],
+    [
+      'text/plain',
+      '/webhook',
+      'POST',
+      { ...good.headers, 'Content-Type': 'text/plain' },
+      415,
+      'unsupported_media_type',
+    ],
     ['no event header', '/webhook', 'POST', { ...good.headers, 'X-GitHub-Event': '' }, 400, 'invalid_header'],
-    ['a wrong signature', '/webhook', 'POST', { ...good.headers, 'X-Hub-Signature-256': `sha256=${'0'.repeat(64)}` }, 401, 'invalid_signature'],
+    [
+      'a wrong signature',
+      '/webhook',
+      'POST',
+      { ...good.headers, 'X-Hub-Signature-256': `sha256=${'0'.repeat(64)}` },
+      401,
+      'invalid_signature',
+    ],
   ])('rejects %s and writes nothing', async (_name, path, method, headers, status, error) => {
     const fakes = fakeDeps();
     const result = await post(fakes, { headers, body: good.body }, path, method);
@@ -109,7 +130,12 @@ describe('ingestion handler', () => {
 
   it('accepts the path behind a named stage and with a trailing slash', async () => {
     const handle = createHttpHandler(createIngest(fakeDeps().deps));
-    const event = apiGatewayEvent({ method: 'POST', path: '/prod/webhook/', headers: good.headers, body: good.body });
+    const event = apiGatewayEvent({
+      method: 'POST',
+      path: '/prod/webhook/',
+      headers: good.headers,
+      body: good.body,
+    });
     const staged = { ...event, requestContext: { ...event.requestContext, stage: 'prod' } };
     expect((await handle(staged)).statusCode).toBe(202);
   });
@@ -131,7 +157,12 @@ describe('ingestion handler', () => {
     const body = Buffer.from(JSON.stringify({ secret_stuff: 'do-not-log', repository: {} }));
     await post(fakes, { headers: { ...good.headers, 'X-GitHub-Hook-ID': '999' }, body });
     const line = fakes.logger.lines.find((l) => l.message === 'delivery rejected');
-    expect(line?.fields).toMatchObject({ hook_id: '999', status: 401, reason: 'invalid_signature', delivery_id: good.id });
+    expect(line?.fields).toMatchObject({
+      hook_id: '999',
+      status: 401,
+      reason: 'invalid_signature',
+      delivery_id: good.id,
+    });
     expect(JSON.stringify(fakes.logger.lines)).not.toContain('do-not-log');
     expect(fakes.metrics.counts.get('Rejected_invalid_signature')).toBe(1);
   });
@@ -144,16 +175,32 @@ describe('ingestion handler', () => {
   });
 
   it.each([
-    ['the archive', (f: Fakes) => (f.archive.failure = new Error('firehose throttled')), { archive: false, all: false, public: false }],
-    ['the *all* topic', (f: Fakes) => (f.topics.failures.all = new Error('sns down')), { archive: true, all: false, public: true }],
-    ['the *public* topic', (f: Fakes) => (f.topics.failures.public = new Error('sns down')), { archive: true, all: true, public: false }],
+    [
+      'the archive',
+      (f: Fakes) => (f.archive.failure = new Error('firehose throttled')),
+      { archive: false, all: false, public: false },
+    ],
+    [
+      'the *all* topic',
+      (f: Fakes) => (f.topics.failures.all = new Error('sns down')),
+      { archive: true, all: false, public: true },
+    ],
+    [
+      'the *public* topic',
+      (f: Fakes) => (f.topics.failures.public = new Error('sns down')),
+      { archive: true, all: true, public: false },
+    ],
   ])('answers 503 when %s fails, and logs what was and was not written', async (_name, fail, written) => {
     const fakes = fakeDeps();
     fail(fakes);
     const result = await post(fakes, good);
     expect([result.statusCode, bodyOf(result).error]).toEqual([503, 'downstream_failure']);
     const line = fakes.logger.lines.find((l) => l.level === 'error');
-    expect(line?.fields).toMatchObject({ delivery_id: good.id, event: 'push', written: { payload: false, ...written } });
+    expect(line?.fields).toMatchObject({
+      delivery_id: good.id,
+      event: 'push',
+      written: { payload: false, ...written },
+    });
     expect(String(line?.fields.error)).toMatch(/firehose throttled|sns down/);
     expect(fakes.metrics.counts.get('Failed')).toBe(1);
   });
@@ -169,7 +216,9 @@ describe('ingestion handler', () => {
   it('gives up on downstream calls at the deadline', async () => {
     const fakes = fakeDeps({ deadlineMs: 20 });
     fakes.deps.archive.append = (_line, options) =>
-      new Promise((_resolve, reject) => options?.signal?.addEventListener('abort', () => reject(options.signal?.reason)));
+      new Promise((_resolve, reject) =>
+        options?.signal?.addEventListener('abort', () => reject(options.signal?.reason)),
+      );
     const result = await post(fakes, good);
     expect(result.statusCode).toBe(503);
     expect(String(fakes.logger.lines.find((l) => l.level === 'error')?.fields.error)).toMatch(/TimeoutError/);
@@ -179,6 +228,7 @@ describe('ingestion handler', () => {
     const fakes = fakeDeps();
     await post(fakes, good);
     expect(fakes.logger.lines.length).toBeGreaterThan(0);
-    for (const line of fakes.logger.lines) expect(line.fields).toMatchObject({ delivery_id: good.id, event: 'push' });
+    for (const line of fakes.logger.lines)
+      expect(line.fields).toMatchObject({ delivery_id: good.id, event: 'push' });
   });
 });

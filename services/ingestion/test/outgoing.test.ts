@@ -15,13 +15,17 @@ const at = new Date('2026-11-28T15:00:00.000Z');
 function bigPush(bytes: number) {
   const commit = (push.payload.commits as unknown[])[0] ?? { message: 'x' };
   const commits: unknown[] = [];
-  while (JSON.stringify(commits).length < bytes) commits.push({ ...(commit as object), message: `commit ${commits.length} ${'m'.repeat(200)}` });
+  while (JSON.stringify(commits).length < bytes)
+    commits.push({ ...(commit as object), message: `commit ${commits.length} ${'m'.repeat(200)}` });
   return { ...push.payload, commits };
 }
 
 function outgoingFor(payload: object) {
   const request = signedRequest({ event: 'push', payload });
-  const { delivery } = receiveDelivery({ headers: request.headers, body: request.body }, { secrets: [TEST_SECRET] });
+  const { delivery } = receiveDelivery(
+    { headers: request.headers, body: request.body },
+    { secrets: [TEST_SECRET] },
+  );
   const classification = classify('push', delivery.payload, createPrivacyPolicy());
   return { delivery, outgoing: prepareOutgoing(delivery, classification, at, AWS_LIMITS) };
 }

@@ -10,7 +10,10 @@ export class FirehoseArchive implements ArchiveSink {
 
   async append(line: string, options: CallOptions = {}): Promise<void> {
     if (!line.endsWith('\n')) throw new TypeError('archive lines must end with a newline');
-    const command = new PutRecordCommand({ DeliveryStreamName: this.streamName, Record: { Data: Buffer.from(line) } });
+    const command = new PutRecordCommand({
+      DeliveryStreamName: this.streamName,
+      Record: { Data: Buffer.from(line) },
+    });
     await this.client.send(command, options.signal ? { abortSignal: options.signal } : {});
   }
 }

@@ -1,5 +1,5 @@
 import type { Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
-import { type Metrics as PowertoolsMetrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { MetricUnit, type Metrics as PowertoolsMetrics } from '@aws-lambda-powertools/metrics';
 import type { Logger, Metrics } from '../ports';
 
 /** Structured JSON logs through Powertools Logger (adds the Lambda context to every line). */

@@ -1,3 +1,5 @@
+import { createPrivacyPolicy } from '@github-webhooks/events';
+import { TEST_SECRET } from '@github-webhooks/fixtures';
 import type {
   ArchiveSink,
   CallOptions,
@@ -11,8 +13,6 @@ import type {
   Topics,
 } from '../../src';
 import { AWS_LIMITS } from '../../src';
-import { createPrivacyPolicy } from '@github-webhooks/events';
-import { TEST_SECRET } from '@github-webhooks/fixtures';
 
 export class MemoryArchive implements ArchiveSink {
   readonly lines: string[] = [];

@@ -1,0 +1,122 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+// `serverless package` (turbo runs it before the tests) writes the template this stack deploys.
+const path = join(__dirname, '..', '.serverless', 'cloudformation-template-update-stack.json');
+
+interface Resource {
+  readonly Type: string;
+  readonly Properties: Record<string, unknown>;
+  readonly DeletionPolicy?: string;
+}
+interface Statement {
+  readonly Effect: string;
+  readonly Action: string | string[];
+  readonly Resource: unknown;
+}
+
+const template = (): { Resources: Record<string, Resource>; Outputs: Record<string, unknown> } => {
+  if (!existsSync(path)) throw new Error(`${path} is missing: run \`pnpm run package\` first`);
+  return JSON.parse(readFileSync(path, 'utf8'));
+};
+const ofType = (type: string) => Object.entries(template().Resources).filter(([, r]) => r.Type === type);
+const resource = (name: string): Resource => {
+  const found = template().Resources[name];
+  if (!found) throw new Error(`no resource ${name}`);
+  return found;
+};
+const statements = (): Statement[] =>
+  ofType('AWS::IAM::Role').flatMap(([, role]) =>
+    ((role.Properties.Policies ?? []) as { PolicyDocument: { Statement: Statement[] } }[]).flatMap(
+      (p) => p.PolicyDocument.Statement,
+    ),
+  );
+const actions = (s: Statement) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
+
+describe('ingestion CloudFormation template', () => {
+  it('has the API route, the function, the stream, the bucket and both topics', () => {
+    const routes = ofType('AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties.RouteKey);
+    expect(routes).toEqual(['ANY /webhook']);
+    const [fn] = ofType('AWS::Lambda::Function');
+    expect(fn?.[1].Properties).toMatchObject({ Runtime: 'nodejs20.x', Architectures: ['arm64'], Timeout: 9 });
+    expect(ofType('AWS::KinesisFirehose::DeliveryStream')).toHaveLength(1);
+    expect(resource('ArchiveBucket').Type).toBe('AWS::S3::Bucket');
+    expect(ofType('AWS::SNS::Topic')).toHaveLength(2);
+    expect(Object.keys(template().Outputs)).toEqual(
+      expect.arrayContaining(['AllTopicArn', 'PublicTopicArn', 'ArchiveBucketName', 'WebhookUrl']),
+    );
+  });
+
+  it('writes gzip NDJSON objects under raw/<hour>/ with an error prefix', () => {
+    const [[, stream] = []] = ofType('AWS::KinesisFirehose::DeliveryStream');
+    const destination = stream?.Properties.ExtendedS3DestinationConfiguration as Record<string, unknown>;
+    expect(destination).toMatchObject({
+      Prefix: 'raw/!{timestamp:yyyy/MM/dd/HH}/',
+      CompressionFormat: 'GZIP',
+      BufferingHints: { IntervalInSeconds: 300, SizeInMBs: 64 },
+    });
+    expect(String(destination.ErrorOutputPrefix)).toMatch(/^raw-errors\//);
+    expect(stream?.Properties.DeliveryStreamEncryptionConfigurationInput).toEqual({
+      KeyType: 'AWS_OWNED_CMK',
+    });
+  });
+
+  it('encrypts and locks down the archive bucket, and keeps it when the stack goes', () => {
+    const bucket = resource('ArchiveBucket');
+    expect(bucket.DeletionPolicy).toBe('Retain');
+    expect(bucket.Properties.BucketEncryption).toBeDefined();
+    expect(bucket.Properties.VersioningConfiguration).toEqual({ Status: 'Enabled' });
+    expect(bucket.Properties.PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
+    const policy = resource('ArchiveBucketPolicy').Properties as {
+      PolicyDocument: { Statement: Statement[] };
+    };
+    expect(policy.PolicyDocument.Statement).toEqual([
+      expect.objectContaining({
+        Effect: 'Deny',
+        Action: 's3:*',
+        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      }),
+    ]);
+  });
+
+  it('encrypts both topics', () => {
+    for (const [, topic] of ofType('AWS::SNS::Topic'))
+      expect(topic.Properties.KmsMasterKeyId).toBe('alias/aws/sns');
+  });
+
+  it('grants no wildcard actions to the function or Firehose', () => {
+    const all = statements().flatMap(actions);
+    expect(all.length).toBeGreaterThan(5);
+    for (const action of all) expect(action).not.toMatch(/\*/);
+  });
+
+  it('lets the function do exactly its job', () => {
+    const fnActions = statements()
+      .filter((s) => s.Effect === 'Allow')
+      .flatMap(actions)
+      .filter((a) => !a.startsWith('logs:'));
+    expect(fnActions).toEqual(
+      expect.arrayContaining(['firehose:PutRecord', 'sns:Publish', 's3:PutObject', 'ssm:GetParameter']),
+    );
+    const putObject = statements().find(
+      (s) => actions(s).includes('s3:PutObject') && JSON.stringify(s.Resource).includes('payloads'),
+    );
+    expect(JSON.stringify(putObject?.Resource)).toContain('/payloads/*');
+    const ssm = statements().find((s) => actions(s).includes('ssm:GetParameter'));
+    expect(JSON.stringify(ssm?.Resource)).toContain(':parameter/github-webhooks/dev/webhook-secrets');
+    const firehose = statements().find((s) => actions(s).includes('firehose:PutRecord'));
+    expect(firehose?.Resource).toEqual({ 'Fn::GetAtt': ['ArchiveStream', 'Arn'] });
+  });
+
+  it('reads secrets from SSM by name, never from a plain environment value', () => {
+    const fn = resource('WebhookLambdaFunction');
+    const variables = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(variables.WEBHOOK_SECRETS_PARAMETER).toBe('/github-webhooks/dev/webhook-secrets');
+    expect(Object.keys(variables)).not.toContain('WEBHOOK_SECRETS');
+  });
+});
