@@ -25,4 +25,5 @@ if [ "${SKIP_RABBITMQ:-}" != 1 ] && ! broker_up; then
 fi
 
 pnpm install --frozen-lockfile --reporter=silent
+pnpm build >/dev/null
 echo "setup: ready (pnpm $(pnpm --version), node $(node --version))"

@@ -13,6 +13,8 @@ export interface OutgoingMessage {
   readonly messageId: string;
   /** Sent as the AMQP timestamp property, in whole seconds. */
   readonly timestamp: Date;
+  /** AMQP headers, e.g. the replay marker; none for live deliveries. */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 /** Resolves once the broker has confirmed the message; rejects when it did not (or may not have). */

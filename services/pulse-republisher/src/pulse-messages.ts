@@ -11,6 +11,7 @@ export function pulseMessagesFor(
   record: ArchiveRecord,
   resolved: ResolvedPayload,
   exchanges: Exchanges,
+  headers?: Readonly<Record<string, string>>,
 ): OutgoingMessage[] {
   const body = pulseMessageBody({
     event: record.event,
@@ -18,7 +19,12 @@ export function pulseMessagesFor(
     payloadText: resolved.text,
   });
   // The delivery's arrival, not the publish time: a retried message is identical to the first.
-  const common = { body, messageId: record.delivery_id, timestamp: new Date(record.received_at) };
+  const common = {
+    body,
+    messageId: record.delivery_id,
+    timestamp: new Date(record.received_at),
+    ...(headers === undefined ? {} : { headers }),
+  };
   const messages: OutgoingMessage[] = [
     { ...common, exchange: exchanges.v1, routingKey: routingKeyV1(record.event, resolved.payload) },
   ];

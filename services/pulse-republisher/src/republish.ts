@@ -15,6 +15,8 @@ export interface QueueMessage {
 export interface RepublishSettings {
   readonly policy: PrivacyPolicy;
   readonly exchanges: Exchanges;
+  /** AMQP headers for every message, e.g. `x-github-webhooks-replay` on replays. */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 export interface RepublishPorts {
@@ -120,7 +122,7 @@ export async function republishMessage(
     if (!verdict.public) {
       return fail('refused_private', 'refused to publish a private delivery', { privacy: verdict.reason });
     }
-    const outgoing = pulseMessagesFor(record, resolved, settings.exchanges);
+    const outgoing = pulseMessagesFor(record, resolved, settings.exchanges, settings.headers);
     const routingKeys = outgoing.map((m) => m.routingKey);
     const results = await Promise.allSettled(outgoing.map((m) => ports.publisher.publish(m)));
     const errors = results.flatMap((r) => (r.status === 'rejected' ? [describeError(r.reason)] : []));

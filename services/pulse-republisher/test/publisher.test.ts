@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { TcpProxy } from '@github-webhooks/fixtures';
 import {
   AmqpPublisher,
   BrokerUnavailableError,
@@ -16,7 +17,6 @@ import {
   urlVia,
   urlWithWrongPassword,
 } from './support/broker';
-import { TcpProxy } from './support/tcp-proxy';
 
 const message = (exchange: string, n: number, routingKey = `mozilla/gecko-dev/push`): OutgoingMessage => ({
   exchange,

@@ -151,6 +151,7 @@ export class AmqpPublisher implements MessagePublisher {
             contentType: this.contentType,
             messageId: message.messageId,
             timestamp: Math.floor(message.timestamp.getTime() / 1000),
+            ...(message.headers === undefined ? {} : { headers: message.headers }),
           },
           (error: unknown) => settle(error == null ? undefined : this.publishFailure(error, link)),
         );

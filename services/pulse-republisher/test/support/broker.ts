@@ -1,5 +1,5 @@
+import type { TcpProxy } from '@github-webhooks/fixtures';
 import { type Channel, type ChannelModel, connect, type GetMessage } from 'amqplib';
-import type { TcpProxy } from './tcp-proxy';
 
 export const AMQP_URL = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 

@@ -1,3 +1,4 @@
+import { TcpProxy } from '@github-webhooks/fixtures';
 import {
   AmqpPublisher,
   type AmqpPublisherOptions,
@@ -8,7 +9,6 @@ import {
 import { brokerAddress, type TestBroker, urlVia } from './broker';
 import { MemoryPayloads, RecordingLogger, RecordingMetrics } from './recording';
 import { defaultPolicy } from './records';
-import { TcpProxy } from './tcp-proxy';
 
 export interface Harness {
   readonly proxy: TcpProxy;

@@ -1,0 +1,76 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { hourStart, rawPrefix } from '@github-webhooks/events';
+import type { ArchiveSink, CallOptions } from '@github-webhooks/ingestion';
+import { GroupCommitFile } from './group-commit-file';
+
+const RECEIVED_AT = '"received_at":"';
+
+/**
+ * The local stand-in for Firehose: appends each record to a plain NDJSON file under
+ * `raw/YYYY/MM/DD/HH/`, durably (group-committed fsync) before the append resolves. As with
+ * Firehose, a file's hour is the hour of its oldest record, so the compactor reads it the same way.
+ * A new file is started for each hour and after `maxFileBytes`, so a file never holds an earlier hour.
+ */
+export class DiskArchive implements ArchiveSink {
+  private current: { file: GroupCommitFile; hour: number } | undefined;
+  private opening: Promise<GroupCommitFile> | undefined;
+  private sequence = 0;
+
+  constructor(
+    private readonly root: string,
+    private readonly options: { maxFileBytes?: number } = {},
+  ) {}
+
+  async append(line: string, options: CallOptions = {}): Promise<void> {
+    options.signal?.throwIfAborted();
+    if (!line.endsWith('\n')) throw new TypeError('archive lines must end with a newline');
+    const file = await this.fileFor(receivedAtOf(line));
+    await file.append(line);
+  }
+
+  /** Waits until every append so far is on disk, and closes the current file. */
+  async close(): Promise<void> {
+    await this.opening;
+    const current = this.current;
+    this.current = undefined;
+    await current?.file.close();
+  }
+
+  private async fileFor(receivedAt: Date): Promise<GroupCommitFile> {
+    const hour = hourStart(receivedAt).getTime();
+    const limit = this.options.maxFileBytes ?? 64 * 1024 * 1024;
+    while (this.opening) await this.opening;
+    const current = this.current;
+    if (current && current.hour === hour && current.file.committedBytes < limit) return current.file;
+    this.opening = this.rotate(receivedAt, current?.file);
+    try {
+      const file = await this.opening;
+      this.current = { file, hour };
+      return file;
+    } finally {
+      this.opening = undefined;
+    }
+  }
+
+  private async rotate(receivedAt: Date, previous: GroupCommitFile | undefined): Promise<GroupCommitFile> {
+    const dir = join(this.root, rawPrefix(hourStart(receivedAt)));
+    await mkdir(dir, { recursive: true });
+    const stamp = receivedAt.toISOString().replace(/[-:.]/g, '');
+    const file = await GroupCommitFile.open(
+      join(dir, `local-${stamp}-${process.pid}-${this.sequence++}.ndjson`),
+    );
+    // Appends already queued on the old file still complete; it is closed once they have.
+    previous?.close().catch(() => undefined);
+    return file;
+  }
+}
+
+/** The record's `received_at`, which the record format puts near the start of every line. */
+export function receivedAtOf(line: string): Date {
+  const at = line.indexOf(RECEIVED_AT);
+  const date =
+    at === -1 ? undefined : new Date(line.slice(at + RECEIVED_AT.length, at + RECEIVED_AT.length + 24));
+  if (!date || Number.isNaN(date.getTime())) throw new TypeError('archive line has no received_at');
+  return date;
+}

@@ -1,0 +1,76 @@
+import { type FileHandle, open } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { fsyncDirectory } from './fsync-directory';
+
+interface Waiter {
+  readonly resolve: () => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/**
+ * An append-only file whose appends resolve only once they are on disk. Appends that arrive while
+ * a write is in flight are written and fsynced together (group commit), so durability costs one
+ * fdatasync per batch rather than per append.
+ */
+export class GroupCommitFile {
+  private pending: string[] = [];
+  private waiters: Waiter[] = [];
+  private flushing: Promise<void> | undefined;
+  private closed = false;
+  /** Bytes known to be on disk. */
+  committedBytes: number;
+
+  private constructor(
+    readonly path: string,
+    private readonly handle: FileHandle,
+    size: number,
+  ) {
+    this.committedBytes = size;
+  }
+
+  static async open(path: string): Promise<GroupCommitFile> {
+    const handle = await open(path, 'a');
+    const { size } = await handle.stat();
+    // A new file's directory entry must be durable too, or a crash could lose the whole file.
+    await fsyncDirectory(dirname(path));
+    return new GroupCommitFile(path, handle, size);
+  }
+
+  append(data: string): Promise<void> {
+    if (this.closed) return Promise.reject(new Error(`${this.path} is closed`));
+    return new Promise((resolve, reject) => {
+      this.pending.push(data);
+      this.waiters.push({ resolve, reject });
+      this.flushing ??= this.flushLoop();
+    });
+  }
+
+  /** Waits for every append so far to be on disk. */
+  async flush(): Promise<void> {
+    await this.flushing;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.flushing;
+    await this.handle.close();
+  }
+
+  private async flushLoop(): Promise<void> {
+    while (this.pending.length > 0) {
+      const batch = this.pending.join('');
+      const waiters = this.waiters;
+      this.pending = [];
+      this.waiters = [];
+      try {
+        await this.handle.write(batch);
+        await this.handle.datasync();
+        this.committedBytes += Buffer.byteLength(batch);
+        for (const waiter of waiters) waiter.resolve();
+      } catch (error) {
+        for (const waiter of waiters) waiter.reject(error);
+      }
+    }
+    this.flushing = undefined;
+  }
+}
