@@ -1,0 +1,113 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+// Written by `pnpm run package` (turbo runs it before the tests).
+const templatePath = join(__dirname, '..', '.serverless', 'cloudformation-template-update-stack.json');
+
+interface Statement {
+  readonly Effect: string;
+  readonly Action: string | string[];
+  readonly Resource: unknown;
+  readonly Condition?: Record<string, Record<string, unknown>>;
+}
+interface Resource {
+  readonly Type: string;
+  readonly Properties: Record<string, unknown>;
+}
+
+const template = existsSync(templatePath)
+  ? (JSON.parse(readFileSync(templatePath, 'utf8')) as { Resources: Record<string, Resource> })
+  : undefined;
+
+const resources = (type: string) => Object.values(template?.Resources ?? {}).filter((r) => r.Type === type);
+const list = <T>(x: T | T[]): T[] => (Array.isArray(x) ? x : [x]);
+const statements = (): Statement[] =>
+  resources('AWS::IAM::Role').flatMap((role) =>
+    (role.Properties.Policies as { PolicyDocument: { Statement: Statement[] } }[]).flatMap(
+      (p) => p.PolicyDocument.Statement,
+    ),
+  );
+const s3Statements = () => statements().filter((s) => list(s.Action).some((a) => a.startsWith('s3:')));
+const BUCKET = 'arn:aws:s3:::github-webhooks-archive-dev';
+
+describe('archive-compactor CloudFormation template', () => {
+  it('exists (run `pnpm run package` first)', () => {
+    expect(template).toBeDefined();
+  });
+
+  it('runs the compactor every hour', () => {
+    const rules = resources('AWS::Events::Rule');
+    expect(rules).toHaveLength(1);
+    expect(rules[0]?.Properties).toMatchObject({ ScheduleExpression: 'rate(1 hour)', State: 'ENABLED' });
+  });
+
+  it('gives the function a full vCPU, the maximum timeout and a single concurrent run', () => {
+    const [fn] = resources('AWS::Lambda::Function');
+    expect(fn?.Properties).toMatchObject({
+      Runtime: 'nodejs20.x',
+      Architectures: ['arm64'],
+      MemorySize: 1769,
+      Timeout: 900,
+      ReservedConcurrentExecutions: 1,
+      Handler: 'src/handler.handler',
+    });
+    expect(
+      (fn?.Properties.Environment as { Variables?: Record<string, string> } | undefined)?.Variables,
+    ).toMatchObject({
+      ARCHIVE_BUCKET: 'github-webhooks-archive-dev',
+      RAW_DISPOSAL: 'delete',
+    });
+  });
+
+  it('grants no wildcard action', () => {
+    const actions = statements().flatMap((s) => list(s.Action));
+    expect(actions.length).toBeGreaterThan(0);
+    for (const action of actions) expect(action).not.toMatch(/(^\*$)|(:\*$)/);
+  });
+
+  it.each([
+    ['s3:ListBucket', [BUCKET]],
+    ['s3:GetObject', [`${BUCKET}/raw/*`, `${BUCKET}/hourly/*`, `${BUCKET}/payloads/*`, `${BUCKET}/legacy/*`]],
+    ['s3:PutObject', [`${BUCKET}/hourly/*`, `${BUCKET}/quarantine/*`]],
+    ['s3:AbortMultipartUpload', [`${BUCKET}/hourly/*`, `${BUCKET}/quarantine/*`]],
+    ['s3:DeleteObject', [`${BUCKET}/raw/*`]],
+    ['s3:PutObjectTagging', [`${BUCKET}/raw/*`]],
+  ])('allows %s on exactly %j', (action, expected) => {
+    const granted = s3Statements()
+      .filter((s) => s.Effect === 'Allow' && list(s.Action).includes(action))
+      .flatMap((s) => list(s.Resource));
+    expect([...granted].sort()).toEqual([...expected].sort());
+  });
+
+  it('grants S3 only the actions above', () => {
+    const actions = new Set(s3Statements().flatMap((s) => list(s.Action)));
+    expect([...actions].sort()).toEqual([
+      's3:AbortMultipartUpload',
+      's3:DeleteObject',
+      's3:GetObject',
+      's3:ListBucket',
+      's3:PutObject',
+      's3:PutObjectTagging',
+    ]);
+  });
+
+  it('lets the function list only the raw/, hourly/ and legacy prefixes', () => {
+    const listing = s3Statements().filter((s) => list(s.Action).includes('s3:ListBucket'));
+    expect(listing).toHaveLength(1);
+    expect(listing[0]?.Condition).toEqual({ StringLike: { 's3:prefix': ['raw/*', 'hourly/*', 'legacy/*'] } });
+  });
+
+  it('never deletes or tags outside raw/', () => {
+    for (const s of s3Statements()) {
+      if (!list(s.Action).some((a) => a === 's3:DeleteObject' || a === 's3:PutObjectTagging')) continue;
+      for (const resource of list(s.Resource)) expect(resource).toBe(`${BUCKET}/raw/*`);
+    }
+  });
+
+  it('keeps the deployment bucket encrypted and the logs bounded', () => {
+    const [deployment] = resources('AWS::S3::Bucket');
+    expect(deployment?.Properties.BucketEncryption).toBeDefined();
+    const [logs] = resources('AWS::Logs::LogGroup');
+    expect(logs?.Properties.RetentionInDays).toBe(90);
+  });
+});
