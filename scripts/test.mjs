@@ -12,10 +12,24 @@ const workspaces = ['packages', 'services'].flatMap((dir) =>
 const report = (ws) => join(ws, 'reports', 'jest.json');
 for (const ws of workspaces) rmSync(report(ws), { force: true });
 
-const turbo = spawnSync('pnpm', ['exec', 'turbo', 'run', 'lint', 'typecheck', 'test', '--concurrency=2', '--continue', ...process.argv.slice(2)], {
-  stdio: 'inherit',
-  env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1' },
-});
+const turbo = spawnSync(
+  'pnpm',
+  [
+    'exec',
+    'turbo',
+    'run',
+    'lint',
+    'typecheck',
+    'test',
+    '--concurrency=2',
+    '--continue',
+    ...process.argv.slice(2),
+  ],
+  {
+    stdio: 'inherit',
+    env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1' },
+  },
+);
 
 let passed = 0;
 let failed = 0;

@@ -4,6 +4,7 @@ import {
   type PayloadRef,
   parseRecord,
   payloadKey,
+  splitConcatenatedJson,
   type WebhookPayload,
 } from '@github-webhooks/events';
 
@@ -91,11 +92,15 @@ function inlinePayloadText(body: string, record: ArchiveRecord): string {
   return JSON.stringify(record.payload);
 }
 
-/** Guards against a body with keys after `payload`, where the slice would not be the payload alone. */
+/**
+ * Guards against a body with keys after `payload`, where the slice would not be the payload alone.
+ * The whole body already parsed as JSON, so a scan for one top-level object is enough: no second
+ * parse of the payload.
+ */
 function isSingleObject(text: string): boolean {
+  if (!text.startsWith('{')) return false;
   try {
-    const value: unknown = JSON.parse(text);
-    return value !== null && typeof value === 'object' && !Array.isArray(value);
+    return splitConcatenatedJson(text).length === 1;
   } catch {
     return false;
   }

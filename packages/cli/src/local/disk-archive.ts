@@ -31,7 +31,7 @@ export class DiskArchive implements ArchiveSink {
 
   /** Waits until every append so far is on disk, and closes the current file. */
   async close(): Promise<void> {
-    await this.opening;
+    await this.opening?.catch(() => undefined);
     const current = this.current;
     this.current = undefined;
     await current?.file.close();
@@ -40,16 +40,24 @@ export class DiskArchive implements ArchiveSink {
   private async fileFor(receivedAt: Date): Promise<GroupCommitFile> {
     const hour = hourStart(receivedAt).getTime();
     const limit = this.options.maxFileBytes ?? 64 * 1024 * 1024;
-    while (this.opening) await this.opening;
-    const current = this.current;
-    if (current && current.hour === hour && current.file.committedBytes < limit) return current.file;
-    this.opening = this.rotate(receivedAt, current?.file);
-    try {
-      const file = await this.opening;
-      this.current = { file, hour };
-      return file;
-    } finally {
-      this.opening = undefined;
+    for (;;) {
+      const current = this.current;
+      if (current && current.hour === hour && current.file.committedBytes < limit) return current.file;
+      if (this.opening) {
+        // Someone else is rotating: wait, then look again (the new file may fit).
+        await this.opening.catch(() => undefined);
+        continue;
+      }
+      // The caller that rotates uses its new file, so callers of two hours cannot keep flipping it.
+      const opening = this.rotate(receivedAt, current?.file);
+      this.opening = opening;
+      try {
+        const file = await opening;
+        this.current = { file, hour };
+        return file;
+      } finally {
+        this.opening = undefined;
+      }
     }
   }
 

@@ -70,7 +70,7 @@ export class OutboxRelay {
 
   private async run(): Promise<void> {
     while (this.running) {
-      const entries = await this.options.outbox.peek(this.options.batchSize ?? 64);
+      const entries = await this.options.outbox.peek(this.options.batchSize ?? 512);
       if (entries.length === 0) {
         await this.sleep(Number.POSITIVE_INFINITY);
         continue;

@@ -27,6 +27,7 @@ export class Outbox {
   private cursor: Position;
   private pendingCount: number;
   private readonly listeners = new Set<() => void>();
+  private rotating: Promise<void> | undefined;
 
   private constructor(
     private readonly dir: string,
@@ -67,7 +68,13 @@ export class Outbox {
 
   async append(body: string): Promise<void> {
     if (body.includes('\n')) throw new TypeError('outbox messages are single lines');
-    if (this.writer.committedBytes >= this.maxSegmentBytes) await this.startSegment();
+    // One rotation at a time: concurrent appends wait for it and then use the new segment.
+    while (this.rotating || this.writer.committedBytes >= this.maxSegmentBytes) {
+      this.rotating ??= this.startSegment().finally(() => {
+        this.rotating = undefined;
+      });
+      await this.rotating;
+    }
     await this.writer.append(`${body}\n`);
     this.pendingCount += 1;
     for (const listener of this.listeners) listener();
@@ -106,8 +113,9 @@ export class Outbox {
   async acknowledge(entries: readonly OutboxEntry[]): Promise<void> {
     const last = entries.at(-1);
     if (!last) return;
+    // Not fsynced: a cursor lost in a crash only means messages are sent again (never a gap).
     const tmp = join(this.dir, 'cursor.json.tmp');
-    await writeFile(tmp, JSON.stringify(last.position), { flush: true });
+    await writeFile(tmp, JSON.stringify(last.position));
     await rename(tmp, join(this.dir, 'cursor.json'));
     const previous = this.cursor.segment;
     this.cursor = last.position;

@@ -1,0 +1,161 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Outbox, OutboxRelay } from '@github-webhooks/cli';
+import {
+  createPayloadObject,
+  createPrivacyPolicy,
+  formatRecordLine,
+  pulseMessageBody,
+} from '@github-webhooks/events';
+import { FsObjectStore } from '@github-webhooks/object-store';
+import { AmqpPublisher, republishBatch } from '@github-webhooks/pulse-republisher';
+import { connect } from 'amqplib';
+import { benchPayloads } from './payloads';
+import { type Summary, summarize } from './stats';
+
+const AMQP_URL = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+const WINDOW = 32;
+const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+export interface RepublishRow {
+  readonly payload: string;
+  readonly messages: number;
+  readonly relay: Summary;
+  readonly bare: Summary;
+  readonly ratio: number;
+}
+
+/** Messages per second the outbox relay moves to RabbitMQ with confirms (the serve path). */
+async function relayRate(
+  exchange: string,
+  line: string,
+  count: number,
+  store: FsObjectStore,
+): Promise<number> {
+  const dir = await mkdtemp(join(tmpdir(), 'gw-bench-outbox-'));
+  const outbox = await Outbox.open(dir);
+  await Promise.all(Array.from({ length: count }, () => outbox.append(line)));
+  const publisher = new AmqpPublisher({ url: AMQP_URL, exchanges: [exchange], window: WINDOW });
+  const settings = { policy: createPrivacyPolicy(), exchanges: { v1: exchange, v2: undefined } };
+  const relay = new OutboxRelay({
+    outbox,
+    republish: (messages) =>
+      republishBatch(messages, settings, {
+        publisher,
+        payloads: store,
+        logger: silent,
+        metrics: { count: () => undefined },
+      }),
+    deadLetter: () => Promise.reject(new Error('nothing should be dead-lettered')),
+    logger: silent,
+  });
+  await publisher.publish({
+    exchange,
+    routingKey: 'warm/up/push',
+    body: Buffer.from('{}'),
+    messageId: 'w',
+    timestamp: new Date(),
+  });
+  const started = process.hrtime.bigint();
+  relay.start();
+  while (outbox.pending > 0) await new Promise((resolve) => setImmediate(resolve));
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  await relay.stop();
+  if (relay.state.published !== count)
+    throw new Error(`relay published ${relay.state.published} of ${count}`);
+  await publisher.close();
+  await outbox.close();
+  await rm(dir, { recursive: true, force: true });
+  return count / seconds;
+}
+
+/** The baseline: a bare amqplib confirm channel publishing the same bodies with the same window. */
+async function bareRate(exchange: string, body: Buffer, count: number): Promise<number> {
+  const connection = await connect(AMQP_URL, { noDelay: true });
+  const channel = await connection.createConfirmChannel();
+  const started = process.hrtime.bigint();
+  let inFlight = 0;
+  let sent = 0;
+  await new Promise<void>((resolve, reject) => {
+    let confirmed = 0;
+    const pump = () => {
+      while (inFlight < WINDOW && sent < count) {
+        inFlight++;
+        sent++;
+        channel.publish(
+          exchange,
+          'o/r/push',
+          body,
+          { persistent: true, contentType: 'application/json', messageId: String(sent) },
+          (error) => {
+            if (error) return reject(error);
+            inFlight--;
+            if (++confirmed === count) resolve();
+            else pump();
+          },
+        );
+      }
+    };
+    pump();
+  });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  await connection.close();
+  return count / seconds;
+}
+
+/**
+ * Both sides publish into the same durable exchange with one durable queue bound (kept short), so
+ * the broker does the work Pulse does. Payloads over SNS's limit travel by reference, as in `serve`:
+ * the relay reads and checks the payload object before publishing it.
+ */
+export async function benchRepublish(options: { rounds: number }): Promise<RepublishRow[]> {
+  const exchange = `bench/republish-${process.pid}`;
+  const queue = `bench-republish-${process.pid}`;
+  const connection = await connect(AMQP_URL, { noDelay: true });
+  const channel = await connection.createChannel();
+  await channel.assertExchange(exchange, 'topic', { durable: true });
+  await channel.assertQueue(queue, { durable: true, arguments: { 'x-max-length': 2000 } });
+  await channel.bindQueue(queue, exchange, '#');
+  const storeDir = await mkdtemp(join(tmpdir(), 'gw-bench-store-'));
+  const store = new FsObjectStore(storeDir);
+  const rows: RepublishRow[] = [];
+  try {
+    for (const payload of benchPayloads().filter((p) => p.name !== 'pull_request 21 KB')) {
+      const byReference = payload.body.length > 200_000;
+      const count = byReference ? 300 : 6000;
+      const deliveryId = '00000000-0000-0000-0000-000000000000';
+      const payloadText = payload.body.toString();
+      const meta = { deliveryId, event: payload.event, receivedAt: new Date(), public: true };
+      let line: string;
+      if (byReference) {
+        const object = createPayloadObject(deliveryId, payloadText);
+        await store.write(object.ref.key, object.body);
+        line = formatRecordLine(meta, { payloadRef: object.ref }).trimEnd();
+      } else {
+        line = formatRecordLine(meta, { payloadText }).trimEnd();
+      }
+      const body = pulseMessageBody({ event: payload.event, deliveryId, payloadText });
+      const relay: number[] = [];
+      const bare: number[] = [];
+      for (let r = 0; r < options.rounds; r++) {
+        const pair = [
+          async () => relay.push(await relayRate(exchange, line, count, store)),
+          async () => bare.push(await bareRate(exchange, body, count)),
+        ];
+        for (const run of r % 2 === 0 ? pair : pair.reverse()) await run();
+      }
+      const row = { payload: payload.name, messages: count, relay: summarize(relay), bare: summarize(bare) };
+      rows.push({ ...row, ratio: row.relay.median / row.bare.median });
+      process.stderr.write(
+        `republish ${payload.name}: relay ${row.relay.median.toFixed(0)}/s, bare ${row.bare.median.toFixed(0)}/s\n`,
+      );
+    }
+  } finally {
+    await channel.deleteQueue(queue);
+    await channel.deleteExchange(exchange);
+    await connection.close();
+    await rm(storeDir, { recursive: true, force: true });
+  }
+  return rows;
+}
