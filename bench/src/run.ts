@@ -1,17 +1,121 @@
+import { execSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { benchIngestion } from './ingestion';
-import { benchRepublish } from './republish';
+import { benchColdStart, type ColdStartRow } from './cold-start';
+import { benchCompaction } from './compaction';
+import { benchIngestion, type IngestionRow } from './ingestion';
+import { benchRepublish, type RepublishRow } from './republish';
 import { runServer, type ServerKind } from './servers';
+import { round, show } from './stats';
+import { type Row, table } from './table';
+
+const STAGES = ['ingestion', 'republish', 'compaction', 'cold-start'] as const;
 
 async function main(): Promise<void> {
   const [mode, arg] = process.argv.slice(2);
   if (mode === 'server') return runServer(arg as ServerKind);
-  const stages = new Set((mode ?? 'ingestion').split(','));
+  const stages = new Set(mode ? mode.split(',') : STAGES);
+  const started = Date.now();
   const results: Record<string, unknown> = {};
-  if (stages.has('ingestion')) results.ingestion = await benchIngestion({ rounds: 3, seconds: 2 });
-  if (stages.has('republish')) results.republish = await benchRepublish({ rounds: 3 });
-  writeFileSync(join(__dirname, '..', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  const rows: Row[] = [];
+  if (stages.has('ingestion')) {
+    const ingestion = await benchIngestion({ rounds: 3, seconds: 2 });
+    results.ingestion = ingestion;
+    rows.push(...ingestionRows(ingestion));
+  }
+  if (stages.has('republish')) {
+    const republish = await benchRepublish({ rounds: 3 });
+    results.republish = republish;
+    rows.push(...republish.map(republishRow));
+  }
+  if (stages.has('compaction')) {
+    const compaction = benchCompaction({ megabytes: 300, rounds: 3 });
+    results.compaction = compaction;
+    rows.push({
+      stage: 'compaction',
+      case: `${Math.round(compaction.uncompressedMb)} MB, ${compaction.objects} gzip objects`,
+      measured: `${round(compaction.compaction.mbPerS, 1)} MB/s, RSS ${compaction.compaction.maxRssMb} MB`,
+      baseline: `node gunzip→gzip ${round(compaction.nodeStream.mbPerS, 1)} MB/s; zcat|gzip ${round(compaction.zcatGzip?.mbPerS ?? 0, 1)} MB/s`,
+      ratio: `${round(compaction.ratioToNodeStream)}×`,
+      goal: '≥ 0.8×, RSS < 256 MB',
+      met: compaction.ratioToNodeStream >= 0.8 && (compaction.compaction.maxRssMb ?? 0) < 256,
+    });
+  }
+  if (stages.has('cold-start')) {
+    const coldStart = benchColdStart({ runs: 15 });
+    results.coldStart = coldStart;
+    rows.push(...coldStart.map(coldStartRow));
+  }
+  const output = {
+    when: new Date().toISOString(),
+    commit: execSync('git rev-parse --short HEAD', { encoding: 'utf8' }).trim(),
+    machine: {
+      cpus: cpus().length,
+      cpu: cpus()[0]?.model,
+      memoryGb: round(totalmem() / 2 ** 30, 1),
+      node: process.version,
+    },
+    seconds: round((Date.now() - started) / 1000, 1),
+    table: rows,
+    results,
+  };
+  writeFileSync(join(__dirname, '..', 'results.json'), `${JSON.stringify(output, null, 2)}\n`);
+  console.log(table(rows));
+  console.log(
+    `\n${output.seconds} s on ${output.machine.cpus} × ${output.machine.cpu}, node ${process.version}, commit ${output.commit}`,
+  );
+}
+
+function ingestionRows(rows: readonly IngestionRow[]): Row[] {
+  const out: Row[] = [];
+  const cases = new Set(rows.map((r) => `${r.payload}|${r.connections}`));
+  for (const key of cases) {
+    const [payload, connections] = key.split('|');
+    const of = (server: ServerKind) =>
+      rows.find((r) => r.payload === payload && String(r.connections) === connections && r.server === server);
+    const serve = of('serve');
+    const bare = of('bare');
+    const minimal = of('minimal');
+    const octokit = of('octokit');
+    if (!serve || !bare || !minimal || !octokit) continue;
+    const vsMinimal = serve.rps.median / minimal.rps.median;
+    const vsOctokit = serve.rps.median / octokit.rps.median;
+    out.push({
+      stage: 'ingestion',
+      case: `${payload}, ${connections} conn`,
+      measured: `serve ${show(serve.rps)} req/s, p50/p99 ${serve.p50.median}/${serve.p99.median} ms`,
+      baseline: `bare ${bare.rps.median.toFixed(0)}; minimal ${minimal.rps.median.toFixed(0)}; octokit ${octokit.rps.median.toFixed(0)}`,
+      ratio: `${round(vsMinimal)}× (b), ${round(vsOctokit)}× (c)`,
+      goal: '≥ 0.85× (b), ≥ 1.2× (c)',
+      met: vsMinimal >= 0.85 && vsOctokit >= 1.2,
+    });
+  }
+  return out;
+}
+
+function republishRow(row: RepublishRow): Row {
+  return {
+    stage: 'republish',
+    case: `${row.payload}, ${row.messages} msgs`,
+    measured: `outbox→RabbitMQ ${show(row.relay)} msg/s`,
+    baseline: `bare confirm loop ${show(row.bare)} msg/s`,
+    ratio: `${round(row.ratio)}×`,
+    goal: '≥ 0.9×',
+    met: row.ratio >= 0.9,
+  };
+}
+
+function coldStartRow(row: ColdStartRow): Row {
+  return {
+    stage: 'cold start',
+    case: `${row.service} (${Math.round(row.zipBytes / 1024)} KiB zip)`,
+    measured: `handler load ${show(row.handlerLoad, 1)} ms`,
+    baseline: `node -e 0 ${row.nodeBare.median.toFixed(1)} ms; SDK require ${row.sdkRequire.median.toFixed(1)} ms`,
+    ratio: `+${round(row.overSdkMs, 1)} ms`,
+    goal: '≤ +10 ms over SDK',
+    met: row.overSdkMs <= 10,
+  };
 }
 
 main().catch((error: unknown) => {

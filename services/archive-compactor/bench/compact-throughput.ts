@@ -260,12 +260,24 @@ function commandExists(name: string): boolean {
   }
 }
 
+/** Size and rounds from COMPACT_BENCH_MB and COMPACT_BENCH_ROUNDS (the root `pnpm bench` sets them). */
+function optionsFromEnv(): CompactBenchOptions {
+  const megabytes = Number(process.env.COMPACT_BENCH_MB);
+  const rounds = Number(process.env.COMPACT_BENCH_ROUNDS);
+  return {
+    ...(megabytes > 0 ? { megabytes } : {}),
+    ...(rounds > 0 ? { rounds } : {}),
+  };
+}
+
 if (require.main === module) {
   const childAt = process.argv.indexOf('--child');
   const run =
     childAt !== -1
       ? child(process.argv.slice(childAt + 1))
-      : runCompactBench().then((result) => process.stdout.write(`${JSON.stringify(result, null, 2)}\n`));
+      : runCompactBench(optionsFromEnv()).then((result) =>
+          process.stdout.write(`${JSON.stringify(result, null, 2)}\n`),
+        );
   run.catch((error: unknown) => {
     process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
     process.exit(1);
