@@ -17,6 +17,7 @@ import {
   payloadKey,
   quarantinePrefix,
   rawPrefix,
+  recordMeta,
 } from '../src';
 
 const at = new Date('2026-11-28T15:06:18.123Z');
@@ -56,6 +57,15 @@ describe('formatRecordLine / parseRecord', () => {
     const record = parseRecord(JSON.parse(formatRecordLine(meta, { payloadRef: ref })));
     expect(record).toMatchObject({ hook_id: null, target: null, payload_ref: ref });
     expect(record.payload).toBeUndefined();
+  });
+
+  it('writes a parsed record again byte for byte', () => {
+    const line = formatRecordLine(
+      { ...meta, hookId: '9', target: { type: 'repository', id: '7' } },
+      { payloadText: '{"a":[1,2]}' },
+    );
+    const record = parseRecord(JSON.parse(line));
+    expect(formatRecordLine(recordMeta(record), { payloadText: JSON.stringify(record.payload) })).toBe(line);
   });
 
   const valid = JSON.parse(formatRecordLine(meta, { payloadText: '{}' }));

@@ -10,7 +10,6 @@ import {
   PutObjectTaggingCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
 import { NoSuchKeyError, type ObjectInfo, type ObjectStore, type PutOptions } from './object-store';
 
 export interface S3ObjectStoreOptions {
@@ -130,6 +129,8 @@ export class S3ObjectStore implements ObjectStore {
     try {
       // lib-storage recognises Node Readables (not async iterables); it buffers one part at a
       // time per queue slot, so memory stays at about partSize × (queueSize + 1).
+      // Loaded on first use: the functions that never stream a write (ingestion) skip it at cold start.
+      const { Upload } = await import('@aws-sdk/lib-storage');
       const upload = new Upload({
         client: this.client,
         params: { ...params, Body },

@@ -3,6 +3,7 @@ import {
   formatRecordLine,
   openPayloadObject,
   type PayloadRef,
+  recordMeta,
 } from '@github-webhooks/events';
 import { isNoSuchKey, type ObjectStore } from '@github-webhooks/object-store';
 
@@ -45,13 +46,5 @@ export async function loadPayloadText(store: ObjectStore, ref: PayloadRef): Prom
 
 /** The record's line with the payload inline instead of the reference (no trailing newline). */
 export function inlinePayloadLine(record: ArchiveRecord, payloadText: string): string {
-  const meta = {
-    deliveryId: record.delivery_id,
-    event: record.event,
-    receivedAt: new Date(record.received_at),
-    hookId: record.hook_id ?? undefined,
-    target: record.target ?? undefined,
-    public: record.public,
-  };
-  return formatRecordLine(meta, { payloadText }).slice(0, -1);
+  return formatRecordLine(recordMeta(record), { payloadText }).slice(0, -1);
 }

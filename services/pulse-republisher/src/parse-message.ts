@@ -4,6 +4,7 @@ import {
   type PayloadRef,
   parseRecord,
   payloadKey,
+  recordMeta,
   splitConcatenatedJson,
   type WebhookPayload,
 } from '@github-webhooks/events';
@@ -75,15 +76,7 @@ const isSnsEnvelope = (value: unknown): boolean =>
  * reordered) falls back to re-serializing, which is equal as JSON.
  */
 function inlinePayloadText(body: string, record: ArchiveRecord): string {
-  const meta = {
-    deliveryId: record.delivery_id,
-    event: record.event,
-    receivedAt: new Date(record.received_at),
-    hookId: record.hook_id ?? undefined,
-    target: record.target ?? undefined,
-    public: record.public,
-  };
-  const head = formatRecordLine(meta, { payloadText: '' }).slice(0, -'}\n'.length);
+  const head = formatRecordLine(recordMeta(record), { payloadText: '' }).slice(0, -'}\n'.length);
   const text = body.trim();
   if (text.startsWith(head) && text.endsWith('}')) {
     const candidate = text.slice(head.length, -1).trim();

@@ -54,6 +54,18 @@ export function formatRecordLine(meta: RecordMeta, body: RecordBody): string {
   return `${head},${tail}}\n`;
 }
 
+/** The fields of a parsed record in the form `formatRecordLine` takes, to write it again. */
+export function recordMeta(record: ArchiveRecord): RecordMeta {
+  return {
+    deliveryId: record.delivery_id,
+    event: record.event,
+    receivedAt: new Date(record.received_at),
+    hookId: record.hook_id ?? undefined,
+    target: record.target ?? undefined,
+    public: record.public,
+  };
+}
+
 const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 /** Validates a parsed line against the format; throws ArchiveFormatError naming the first problem. */
