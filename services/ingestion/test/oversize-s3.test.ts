@@ -1,0 +1,55 @@
+import { openPayloadObject, parseRecord } from '@github-webhooks/events';
+import { exampleOf, signedRequest } from '@github-webhooks/fixtures';
+import { S3ObjectStore } from '@github-webhooks/object-store';
+import { type RunningS3rver, startS3rver } from '@github-webhooks/object-store/src/testing';
+import { apiGatewayEvent, createHttpHandler, createIngest } from '../src';
+import { fakeDeps } from './support/fakes';
+
+const push = exampleOf('push', (e) => (e.payload.repository as { private: boolean }).private === false);
+
+/** The real push example grown past 2 MiB with more commits, as a big push is. */
+function twoMiBPush(): Record<string, unknown> {
+  const commit = ((push.payload.commits as unknown[])[0] ?? {}) as object;
+  const commits: unknown[] = [];
+  while (JSON.stringify(commits).length < 2 * 1024 * 1024) {
+    commits.push({ ...commit, message: `commit ${commits.length} ${'m'.repeat(300)}` });
+  }
+  return { ...push.payload, commits };
+}
+
+let s3: RunningS3rver;
+beforeAll(async () => {
+  s3 = await startS3rver('archive');
+});
+afterAll(async () => {
+  await s3.stop();
+});
+
+describe('an oversize delivery, end to end through S3', () => {
+  it('goes by reference in the record and the message and resolves to the identical bytes', async () => {
+    const store = new S3ObjectStore({ client: s3.client(), bucket: s3.bucket });
+    const fakes = fakeDeps({ payloads: store });
+    const request = signedRequest({ event: 'push', payload: twoMiBPush() });
+    expect(request.body.length).toBeGreaterThan(2 * 1024 * 1024);
+    const handle = createHttpHandler(createIngest(fakes.deps));
+    const result = await handle(
+      apiGatewayEvent({ method: 'POST', path: '/webhook', headers: request.headers, body: request.body }),
+    );
+    expect(result.statusCode).toBe(202);
+
+    const record = parseRecord(JSON.parse(fakes.archive.lines[0] ?? ''));
+    const message = parseRecord(JSON.parse(fakes.topics.messages.public[0]?.body ?? ''));
+    expect(record.payload).toBeUndefined();
+    expect(record.payload_ref).toEqual({
+      key: `payloads/${request.id}.json.gz`,
+      bytes: request.body.length,
+      sha256: expect.any(String),
+    });
+    expect(message.payload_ref).toEqual(record.payload_ref);
+    const ref = record.payload_ref;
+    if (!ref) throw new Error('expected a payload_ref');
+    const stored = await store.readAll(ref.key);
+    expect(Buffer.from(openPayloadObject(ref, stored)).equals(request.body)).toBe(true);
+    expect(fakes.metrics.counts.get('StoredByReference')).toBe(1);
+  });
+});
