@@ -49,7 +49,7 @@ async function main(): Promise<void> {
   }
   const output = {
     when: new Date().toISOString(),
-    commit: execSync('git rev-parse --short HEAD', { encoding: 'utf8' }).trim(),
+    commit: execSync('git rev-parse --short HEAD', { encoding: 'utf8', cwd: __dirname }).trim(),
     machine: {
       cpus: cpus().length,
       cpu: cpus()[0]?.model,

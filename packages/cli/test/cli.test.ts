@@ -38,6 +38,8 @@ describe('github-webhooks command line', () => {
     [['replay'], 2, /--from is required/],
     [['replay', '--from', 'yesterday', '--dry-run'], 2, /--from must be an hour/],
     [['compact', '--disposal', 'shred'], 2, /--disposal must be delete or tag/],
+    [['compact', '--hour', new Date().toISOString().slice(0, 13)], 2, /is not closed yet/],
+    [['serve', '--secret', 'x', '--lateness', '0'], 2, /LATENESS_SECONDS must be a whole number from 30/],
     [['stats', '--nope'], 2, /Unknown option '--nope'/],
     [['send', '--url', 'http://127.0.0.1:1/webhook', '--secret', 'x'], 2, /cannot reach/],
     [

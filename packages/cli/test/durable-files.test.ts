@@ -42,6 +42,18 @@ describe('GroupCommitFile', () => {
   });
 });
 
+describe('GroupCommitFile on a failing disk', () => {
+  it('rejects the appends of a failed batch and refuses further appends it cannot make safe', async () => {
+    // /dev/full fails every write with ENOSPC, as a full disk does.
+    const file = await GroupCommitFile.open('/dev/full');
+    await expect(file.append('lost\n')).rejects.toMatchObject({ code: 'ENOSPC' });
+    expect(file.committedBytes).toBe(0);
+    expect(file.isBroken).toBe(true);
+    await expect(file.append('next\n')).rejects.toThrow('unusable');
+    await file.close();
+  });
+});
+
 describe('DiskArchive', () => {
   it('writes records under raw/ by the hour of their oldest record, readable by the core reader', async () => {
     const archive = new DiskArchive(dir);
@@ -117,6 +129,27 @@ describe('Outbox', () => {
     await outbox.append('after');
     expect((await outbox.peek(5)).map((e) => e.body)).toEqual(['after']);
     await outbox.close();
+  });
+
+  it('keeps no finished segment on disk while the relay keeps up', async () => {
+    const outbox = await Outbox.open(dir, { maxSegmentBytes: 20 });
+    for (let i = 0; i < 10; i++) {
+      await outbox.append(`message-${i}`);
+      await outbox.acknowledge(await outbox.peek(10));
+    }
+    expect((await readdir(dir)).filter((n) => n.endsWith('.ndjson')).length).toBeLessThanOrEqual(2);
+    await outbox.close();
+  });
+
+  it('sends everything again after a torn cursor, rather than refusing to start', async () => {
+    const outbox = await Outbox.open(dir);
+    for (const body of ['a', 'b']) await outbox.append(body);
+    await outbox.acknowledge(await outbox.peek(1));
+    await outbox.close();
+    await writeFile(join(dir, 'cursor.json'), '{"segm');
+    const reopened = await Outbox.open(dir);
+    expect((await reopened.peek(10)).map((e) => e.body)).toEqual(['a', 'b']);
+    await reopened.close();
   });
 
   it('never appends after a torn line left by a crash, and skips it', async () => {

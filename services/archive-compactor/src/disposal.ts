@@ -17,7 +17,7 @@ export async function disposeCovered(context: Context, objects: readonly SourceO
   const covered: SourceObject[] = [];
   for (const object of objects) {
     if (object.kind !== 'raw' || context.disposed.has(object.key)) continue;
-    if (await isCovered(context, object)) covered.push(object);
+    if ((await isCovered(context, object)) && (await isUnchanged(context, object))) covered.push(object);
   }
   if (covered.length === 0) return { deleted: 0, tagged: 0 };
   const keys = covered.map((o) => o.key);
@@ -33,6 +33,21 @@ export async function disposeCovered(context: Context, objects: readonly SourceO
   context.metrics.count(how === 'deleted' ? 'RawObjectsDeleted' : 'RawObjectsTagged', keys.length);
   context.progress({ type: 'raw-disposed', how, keys: keys.length });
   return how === 'deleted' ? { deleted: keys.length, tagged: 0 } : { deleted: 0, tagged: keys.length };
+}
+
+/**
+ * The object is still what was compacted. S3 objects never change, but a local archive file can
+ * still be growing when someone compacts an hour that is not over: never delete appended records.
+ */
+async function isUnchanged(context: Context, object: SourceObject): Promise<boolean> {
+  const now = await context.store.head(object.key);
+  if (now === undefined || now.size === object.size) return true;
+  context.logger.warn('raw object changed since it was compacted; kept for the next run', {
+    key: object.key,
+    compacted_bytes: object.size,
+    bytes_now: now.size,
+  });
+  return false;
 }
 
 export async function isCovered(context: Context, object: SourceObject): Promise<boolean> {

@@ -2,11 +2,14 @@ import {
   classify,
   type Delivery,
   type DeliveryError,
+  type DeliveryRequest,
   type HttpRequest,
   isDeliveryError,
   normalizeHeaders,
   type PrivacyPolicy,
-  receiveDelivery,
+  type ReceivedDelivery,
+  readDeliveryRequest,
+  verifyAndParse,
 } from '@github-webhooks/events';
 import { type Outgoing, prepareOutgoing, type SizeLimits } from './outgoing';
 import type { ArchiveSink, Clock, Logger, Metrics, PayloadStore, SecretsSource, Topics } from './ports';
@@ -25,6 +28,8 @@ export interface IngestDeps {
   readonly deadlineMs: number;
   readonly maxBodyBytes?: number;
   readonly allowSha1?: boolean;
+  /** Default true. False only for a local stack run with --insecure-no-signature. */
+  readonly requireSignature?: boolean;
 }
 
 export interface IngestResponse {
@@ -35,21 +40,30 @@ export interface IngestResponse {
 /** The use case: a webhook request in, the answer for GitHub out, with every write done before a 2xx. */
 export function createIngest(deps: IngestDeps): (request: HttpRequest) => Promise<IngestResponse> {
   return async (request) => {
+    // Checks that need no secret come first, so a bad request gets its own status even while SSM is down.
+    let deliveryRequest: DeliveryRequest;
+    try {
+      deliveryRequest = readDeliveryRequest(request, {
+        ...(deps.maxBodyBytes === undefined ? {} : { maxBytes: deps.maxBodyBytes }),
+        requireSignature: deps.requireSignature ?? true,
+      });
+    } catch (error) {
+      if (!isDeliveryError(error)) throw error;
+      return reject(error, request, deps);
+    }
     let secrets: readonly string[];
     try {
       secrets = await deps.secrets();
+      if (secrets.length === 0 && (deps.requireSignature ?? true))
+        throw new Error('no webhook secret configured');
     } catch (error) {
-      deps.logger.error('webhook secrets unavailable', { error: describe(error) });
+      deps.logger.error('webhook secrets unavailable', { ...requestFields(request), error: describe(error) });
       deps.metrics.count('SecretsUnavailable');
       return { status: 503, body: { error: 'secrets_unavailable', message: 'try again later' } };
     }
-    let received: ReturnType<typeof receiveDelivery>;
+    let received: ReceivedDelivery;
     try {
-      received = receiveDelivery(request, {
-        secrets,
-        ...(deps.maxBodyBytes === undefined ? {} : { maxBytes: deps.maxBodyBytes }),
-        allowSha1: deps.allowSha1 ?? false,
-      });
+      received = verifyAndParse(deliveryRequest, { secrets, allowSha1: deps.allowSha1 ?? false });
     } catch (error) {
       if (!isDeliveryError(error)) throw error;
       return reject(error, request, deps);
@@ -58,13 +72,20 @@ export function createIngest(deps: IngestDeps): (request: HttpRequest) => Promis
   };
 }
 
-function reject(error: DeliveryError, request: HttpRequest, deps: IngestDeps): IngestResponse {
+/** What the headers say about a request, for log lines about it before (or without) a parsed delivery. */
+function requestFields(request: HttpRequest) {
   const headers = normalizeHeaders(request.headers);
-  // The body of a rejected delivery is never stored or logged; the hook id says who sent it.
-  deps.logger.warn('delivery rejected', {
+  return {
     delivery_id: headers.get('x-github-delivery'),
     event: headers.get('x-github-event'),
     hook_id: headers.get('x-github-hook-id'),
+  };
+}
+
+function reject(error: DeliveryError, request: HttpRequest, deps: IngestDeps): IngestResponse {
+  // The body of a rejected delivery is never stored or logged; the hook id says who sent it.
+  deps.logger.warn('delivery rejected', {
+    ...requestFields(request),
     status: error.status,
     reason: error.code,
     detail: error.message,

@@ -167,6 +167,24 @@ describe('ingestion handler', () => {
     expect(fakes.metrics.counts.get('Rejected_invalid_signature')).toBe(1);
   });
 
+  it('gives a bad request its own status even while the secrets cannot be read', async () => {
+    const fakes = fakeDeps({ secrets: async () => Promise.reject(new Error('ssm down')) });
+    expect(
+      (await post(fakes, { ...good, headers: { ...good.headers, 'Content-Type': 'text/plain' } })).statusCode,
+    ).toBe(415);
+    expect(
+      (await post(fakes, { ...good, headers: { ...good.headers, 'X-Hub-Signature-256': '' } })).statusCode,
+    ).toBe(400);
+    expect((await post(fakes, good)).statusCode).toBe(503);
+  });
+
+  it('refuses to accept anything when no secret is configured, unless signatures are off', async () => {
+    expect((await post(fakeDeps({ secrets: async () => [] }), good)).statusCode).toBe(503);
+    const { 'X-Hub-Signature-256': _unsigned, ...headers } = good.headers;
+    const insecure = fakeDeps({ secrets: async () => [], requireSignature: false });
+    expect((await post(insecure, { headers, body: good.body })).statusCode).toBe(202);
+  });
+
   it('answers 503 when the secrets cannot be read', async () => {
     const fakes = fakeDeps({ secrets: async () => Promise.reject(new Error('ssm down')) });
     const result = await post(fakes, good);

@@ -28,7 +28,7 @@ Options (environment variable in brackets, then default):
   --exchange-v2 NAME|off   [PULSE_EXCHANGE_V2] exchange/github-webhooks/v2
   --public-events LIST     [PUBLIC_EVENTS] the default allowlist
   --compact-every SECONDS  [COMPACT_EVERY_SECONDS] 600 (0: never)
-  --lateness SECONDS       [LATENESS_SECONDS] 120, wait after an hour ends before compacting it`,
+  --lateness SECONDS       [LATENESS_SECONDS] 120 (at least 30), wait after an hour ends before compacting it`,
   send: `Usage: github-webhooks send [options]
 
 Options:
@@ -42,10 +42,10 @@ Options:
 
 Options:
   --archive DIR|s3://bucket/prefix  [ARCHIVE_DIR] ./data
-  --hour YYYY-MM-DDTHH              compact this hour only
+  --hour YYYY-MM-DDTHH              compact this hour only (once it has closed)
   --all                             compact every closed hour that needs it (the default)
   --legacy-prefix PREFIX            import the original system's archive under PREFIX
-  --lateness SECONDS                wait after an hour ends before compacting it (default 120)
+  --lateness SECONDS                wait after an hour ends before compacting it (default 120, at least 30)
   --buffer SECONDS                  Firehose buffer interval (default 900 for s3://, 0 for a directory)
   --disposal delete|tag             what happens to compacted raw objects (default delete)
   --json                            print the report as JSON`,

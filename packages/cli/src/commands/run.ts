@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { compactHour, compactPending, importLegacy } from '@github-webhooks/archive-compactor';
-import { parsePublicEvents } from '@github-webhooks/events';
+import { hourLabel, hourStart, parsePublicEvents } from '@github-webhooks/events';
 import { openObjectStore } from '@github-webhooks/object-store';
 import {
   AmqpPublisher,
@@ -107,13 +107,24 @@ export async function runCompact(args: string[]): Promise<number> {
     onProgress: (event: { type: string; hour?: string }) =>
       progress.update(++steps, undefined, event.hour ?? ''),
   } as const;
+  const latenessMs = 1000 * integer('--lateness', values.lateness, 120, 30, 86_400);
+  if (values.hour) {
+    // An hour still being written (a local archive file growing) is compacted once it has closed.
+    const hour = hourStart(parseTime('hour', values.hour));
+    const closes = hour.getTime() + 3_600_000 + latenessMs;
+    if (closes > Date.now()) {
+      throw new UsageError(
+        `${hourLabel(hour)} is not closed yet; it can be compacted after ${new Date(closes).toISOString()}`,
+      );
+    }
+  }
   const report = values['legacy-prefix']
     ? await importLegacy({ ...common, prefix: values['legacy-prefix'] })
     : values.hour
       ? await compactHour({ ...common, hour: parseTime('hour', values.hour) })
       : await compactPending({
           ...common,
-          latenessMs: 1000 * integer('--lateness', values.lateness, 120, 0, 86_400),
+          latenessMs,
           bufferMs: 1000 * integer('--buffer', values.buffer, location.startsWith('s3://') ? 900 : 0, 0, 900),
         });
   progress.done();

@@ -42,7 +42,9 @@ export class DiskArchive implements ArchiveSink {
     const limit = this.options.maxFileBytes ?? 64 * 1024 * 1024;
     for (;;) {
       const current = this.current;
-      if (current && current.hour === hour && current.file.committedBytes < limit) return current.file;
+      if (current && current.hour === hour && current.file.committedBytes < limit && !current.file.isBroken) {
+        return current.file;
+      }
       if (this.opening) {
         // Someone else is rotating: wait, then look again (the new file may fit).
         await this.opening.catch(() => undefined);

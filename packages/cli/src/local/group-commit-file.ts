@@ -17,6 +17,7 @@ export class GroupCommitFile {
   private waiters: Waiter[] = [];
   private flushing: Promise<void> | undefined;
   private closed = false;
+  private broken: Error | undefined;
   /** Bytes known to be on disk. */
   committedBytes: number;
 
@@ -58,19 +59,48 @@ export class GroupCommitFile {
 
   private async flushLoop(): Promise<void> {
     while (this.pending.length > 0) {
-      const batch = this.pending.join('');
+      const batch = Buffer.from(this.pending.join(''));
       const waiters = this.waiters;
       this.pending = [];
       this.waiters = [];
       try {
-        await this.handle.write(batch);
+        if (this.broken) throw this.broken;
+        await this.writeFully(batch);
         await this.handle.datasync();
-        this.committedBytes += Buffer.byteLength(batch);
+        this.committedBytes += batch.byteLength;
         for (const waiter of waiters) waiter.resolve();
       } catch (error) {
+        await this.discardTail(error);
         for (const waiter of waiters) waiter.reject(error);
       }
     }
     this.flushing = undefined;
+  }
+
+  /** One write call may write less than asked (a nearly full disk): keep going until all is written. */
+  private async writeFully(data: Buffer): Promise<void> {
+    for (let offset = 0; offset < data.byteLength; ) {
+      const { bytesWritten } = await this.handle.write(data, offset, data.byteLength - offset);
+      if (bytesWritten === 0) throw new Error(`${this.path}: write made no progress`);
+      offset += bytesWritten;
+    }
+  }
+
+  /**
+   * A failed batch may have left part of itself in the file. Cut it off, so the next batch does not
+   * continue a torn line; if even that fails, refuse further appends (the owner starts a new file).
+   */
+  private async discardTail(cause: unknown): Promise<void> {
+    if (this.broken) return;
+    try {
+      await this.handle.truncate(this.committedBytes);
+    } catch {
+      this.broken = new Error(`${this.path} is unusable after a failed write`, { cause });
+    }
+  }
+
+  /** True when the file refuses appends after a failure it could not undo. */
+  get isBroken(): boolean {
+    return this.broken !== undefined;
   }
 }

@@ -28,6 +28,8 @@ export class Outbox {
   private pendingCount: number;
   private readonly listeners = new Set<() => void>();
   private rotating: Promise<void> | undefined;
+  /** The oldest segment that may still be on disk. */
+  private oldestSegment = 0;
 
   private constructor(
     private readonly dir: string,
@@ -51,7 +53,9 @@ export class Outbox {
     if (await endsTorn(join(dir, segmentName(last)))) last += 1;
     const writer = await GroupCommitFile.open(join(dir, segmentName(last)));
     const outbox = new Outbox(dir, writer, last, cursor, 0, options.maxSegmentBytes ?? 16 * 1024 * 1024);
+    outbox.oldestSegment = segments[0] ?? last;
     outbox.pendingCount = await outbox.countFrom(cursor);
+    await outbox.removeSegmentsBefore(cursor.segment);
     return outbox;
   }
 
@@ -69,7 +73,7 @@ export class Outbox {
   async append(body: string): Promise<void> {
     if (body.includes('\n')) throw new TypeError('outbox messages are single lines');
     // One rotation at a time: concurrent appends wait for it and then use the new segment.
-    while (this.rotating || this.writer.committedBytes >= this.maxSegmentBytes) {
+    while (this.rotating || this.writer.committedBytes >= this.maxSegmentBytes || this.writer.isBroken) {
       this.rotating ??= this.startSegment().finally(() => {
         this.rotating = undefined;
       });
@@ -117,15 +121,20 @@ export class Outbox {
     const tmp = join(this.dir, 'cursor.json.tmp');
     await writeFile(tmp, JSON.stringify(last.position));
     await rename(tmp, join(this.dir, 'cursor.json'));
-    const previous = this.cursor.segment;
     this.cursor = last.position;
     this.pendingCount -= entries.length;
-    for (let s = previous; s < this.cursor.segment; s++)
-      await rm(join(this.dir, segmentName(s)), { force: true });
+    await this.removeSegmentsBefore(this.cursor.segment);
   }
 
   async close(): Promise<void> {
     await this.writer.close();
+  }
+
+  /** Deletes every segment wholly before `segment`, the oldest first (any left by an earlier run too). */
+  private async removeSegmentsBefore(segment: number): Promise<void> {
+    for (; this.oldestSegment < segment; this.oldestSegment++) {
+      await rm(join(this.dir, segmentName(this.oldestSegment)), { force: true });
+    }
   }
 
   private async startSegment(): Promise<void> {
@@ -160,12 +169,20 @@ async function listSegments(dir: string): Promise<number[]> {
 }
 
 async function readCursor(dir: string, firstSegment: number): Promise<Position> {
+  let text: string;
   try {
-    const value = JSON.parse(await readFile(join(dir, 'cursor.json'), 'utf8')) as Position;
-    if (Number.isInteger(value.segment) && Number.isInteger(value.offset)) return value;
+    text = await readFile(join(dir, 'cursor.json'), 'utf8');
   } catch (error) {
     if ((error as { code?: string }).code !== 'ENOENT') throw error;
+    return { segment: firstSegment, offset: 0 };
   }
+  try {
+    const value = JSON.parse(text) as Partial<Position> | null;
+    if (Number.isInteger(value?.segment) && Number.isInteger(value?.offset)) return value as Position;
+  } catch {
+    // Torn by a crash (the cursor is not fsynced): fall through.
+  }
+  // Sending everything still on disk again may repeat messages; it never skips one.
   return { segment: firstSegment, offset: 0 };
 }
 

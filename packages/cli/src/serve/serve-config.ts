@@ -62,7 +62,8 @@ export function readServeConfig(flags: ServeFlags, env: Env): ServeConfig {
     compactIntervalMs:
       1000 *
       integer('COMPACT_EVERY_SECONDS', flags['compact-every'] ?? env.COMPACT_EVERY_SECONDS, 600, 0, 86_400),
-    latenessMs: 1000 * integer('LATENESS_SECONDS', flags.lateness ?? env.LATENESS_SECONDS, 120, 0, 86_400),
+    // At least 30 s: a delivery stamped just before the hour ends may still be on its way to disk (8 s deadline).
+    latenessMs: 1000 * integer('LATENESS_SECONDS', flags.lateness ?? env.LATENESS_SECONDS, 120, 30, 86_400),
   };
 }
 

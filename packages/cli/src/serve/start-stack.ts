@@ -92,6 +92,8 @@ export async function startStack(
       topics: new LocalTopics(outbox),
       payloads: store,
       secrets: async () => config.secrets,
+      // Only `--insecure-no-signature` runs without secrets.
+      requireSignature: config.secrets.length > 0,
       policy: config.policy,
       logger,
       metrics,

@@ -2,7 +2,7 @@ import { type VerifyOptions, verifySignature } from '../signature/verify-signatu
 import { SignatureError } from './errors';
 import { parsePayload } from './parse-payload';
 import { type ReadRequestOptions, readDeliveryRequest } from './read-request';
-import type { Delivery, HttpRequest } from './types';
+import type { Delivery, DeliveryRequest, HttpRequest } from './types';
 
 export interface ReceiveOptions extends VerifyOptions, Omit<ReadRequestOptions, 'requireSignature'> {
   /** Current and previous webhook secrets. An empty list disables verification (local use only). */
@@ -21,17 +21,22 @@ export interface ReceivedDelivery {
  */
 export function receiveDelivery(request: HttpRequest, options: ReceiveOptions): ReceivedDelivery {
   const verify = options.secrets.length > 0;
-  const deliveryRequest = readDeliveryRequest(request, { ...options, requireSignature: verify });
+  return verifyAndParse(readDeliveryRequest(request, { ...options, requireSignature: verify }), options);
+}
+
+/**
+ * The second half of `receiveDelivery`, for callers that fetch the secrets only once the request's
+ * headers and size have passed: signature (401), then payload (400). No secrets: no verification.
+ */
+export function verifyAndParse(
+  request: DeliveryRequest,
+  options: VerifyOptions & { readonly secrets: readonly string[] },
+): ReceivedDelivery {
   let secretIndex: number | undefined;
-  if (verify) {
-    const result = verifySignature(
-      deliveryRequest.rawBody,
-      deliveryRequest.signatures,
-      options.secrets,
-      options,
-    );
+  if (options.secrets.length > 0) {
+    const result = verifySignature(request.rawBody, request.signatures, options.secrets, options);
     if (!result.valid) throw new SignatureError(`signature check failed: ${result.reason}`);
     secretIndex = result.secretIndex;
   }
-  return { delivery: parsePayload(deliveryRequest), secretIndex };
+  return { delivery: parsePayload(request), secretIndex };
 }
