@@ -43,7 +43,7 @@ async function main(): Promise<void> {
     });
   }
   if (stages.has('cold-start')) {
-    const coldStart = benchColdStart({ runs: 15 });
+    const coldStart = benchColdStart({ runs: 25 });
     results.coldStart = coldStart;
     rows.push(...coldStart.map(coldStartRow));
   }
@@ -112,7 +112,7 @@ function coldStartRow(row: ColdStartRow): Row {
     case: `${row.service} (${Math.round(row.zipBytes / 1024)} KiB zip)`,
     measured: `handler load ${show(row.handlerLoad, 1)} ms`,
     baseline: `node -e 0 ${row.nodeBare.median.toFixed(1)} ms; SDK require ${row.sdkRequire.median.toFixed(1)} ms`,
-    ratio: `+${round(row.overSdkMs, 1)} ms`,
+    ratio: `+${show(row.overSdk, 1)} ms`,
     goal: '≤ +10 ms over SDK',
     met: row.overSdkMs <= 10,
   };
