@@ -1,16 +1,11 @@
 import { parseArgs } from 'node:util';
 import { compactHour, compactPending, importLegacy } from '@github-webhooks/archive-compactor';
-import { hourLabel, hourStart, parsePublicEvents } from '@github-webhooks/events';
+import { hourLabel, hourStart } from '@github-webhooks/events';
 import { openObjectStore } from '@github-webhooks/object-store';
-import {
-  AmqpPublisher,
-  DEFAULT_EXCHANGE_V1,
-  DEFAULT_EXCHANGE_V2,
-  EXCHANGE_DISABLED,
-} from '@github-webhooks/pulse-republisher';
+import { AmqpPublisher } from '@github-webhooks/pulse-republisher';
 import { JsonLogger } from '../local/json-logger';
 import { Progress } from '../local/progress';
-import { integer, readServeConfig, UsageError } from '../serve/serve-config';
+import { integer, readPulseSettings, readServeConfig, UsageError } from '../serve/serve-config';
 import { startStack } from '../serve/start-stack';
 import { listen } from './listen';
 import { parseTime } from './parse-time';
@@ -151,15 +146,11 @@ export async function runReplay(args: string[]): Promise<number> {
   });
   if (!values.from)
     throw new UsageError('--from is required (an hour such as 2026-11-28T15, or an ISO time)');
-  const v2 = values['exchange-v2'] ?? env.PULSE_EXCHANGE_V2 ?? DEFAULT_EXCHANGE_V2;
-  const exchanges = {
-    v1: values.exchange ?? env.PULSE_EXCHANGE ?? DEFAULT_EXCHANGE_V1,
-    v2: v2 === EXCHANGE_DISABLED ? undefined : v2,
-  };
+  const { amqpUrl, exchanges, policy } = readPulseSettings(values, env);
   const publisher = values['dry-run']
     ? undefined
     : new AmqpPublisher({
-        url: values['amqp-url'] ?? env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672',
+        url: amqpUrl,
         exchanges: [exchanges.v1, ...(exchanges.v2 ? [exchanges.v2] : [])],
         connectionName: 'github-webhooks replay',
       });
@@ -173,7 +164,7 @@ export async function runReplay(args: string[]): Promise<number> {
       },
       event: values.event,
       repo: values.repo,
-      policy: parsePublicEvents(values['public-events'] ?? env.PUBLIC_EVENTS),
+      policy,
       exchanges,
       publisher,
       ratePerSecond: integer('--rate', values.rate, 50, 1, 100_000),
@@ -233,9 +224,10 @@ export async function runListen(args: string[]): Promise<number> {
       count: { type: 'string', default: '0' },
     },
   });
+  const pulse = readPulseSettings(values, env);
   await listen({
-    amqpUrl: values['amqp-url'] ?? env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672',
-    exchange: values.exchange ?? env.PULSE_EXCHANGE ?? DEFAULT_EXCHANGE_V1,
+    amqpUrl: pulse.amqpUrl,
+    exchange: pulse.exchanges.v1,
     patterns: values.pattern ?? ['#'],
     count: integer('--count', values.count, 0, 0, 1_000_000),
     print: (line) => console.log(line),

@@ -49,21 +49,39 @@ export function readServeConfig(flags: ServeFlags, env: Env): ServeConfig {
       'WEBHOOK_SECRETS (or --secret) must name at least one webhook secret; --insecure-no-signature accepts unsigned deliveries',
     );
   }
-  const v1 = flags.exchange ?? env.PULSE_EXCHANGE ?? DEFAULT_EXCHANGE_V1;
-  const v2 = flags['exchange-v2'] ?? env.PULSE_EXCHANGE_V2 ?? DEFAULT_EXCHANGE_V2;
   return {
     port: integer('PORT', flags.port ?? env.PORT, 8080, 0, 65_535),
     host: flags.host ?? env.HOST ?? '0.0.0.0',
     secrets,
     archiveDir: flags.archive ?? env.ARCHIVE_DIR ?? './data',
-    amqpUrl: flags['amqp-url'] ?? env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672',
-    exchanges: { v1, v2: v2 === EXCHANGE_DISABLED ? undefined : v2 },
-    policy: policy(flags['public-events'] ?? env.PUBLIC_EVENTS),
+    ...readPulseSettings(flags, env),
     compactIntervalMs:
       1000 *
       integer('COMPACT_EVERY_SECONDS', flags['compact-every'] ?? env.COMPACT_EVERY_SECONDS, 600, 0, 86_400),
     // At least 30 s: a delivery stamped just before the hour ends may still be on its way to disk (8 s deadline).
     latenessMs: 1000 * integer('LATENESS_SECONDS', flags.lateness ?? env.LATENESS_SECONDS, 120, 30, 86_400),
+  };
+}
+
+export interface PulseSettings {
+  readonly amqpUrl: string;
+  readonly exchanges: Exchanges;
+  readonly policy: PrivacyPolicy;
+}
+
+/** The broker, exchanges and allowlist, as `serve` and `replay` both take them (flag, then environment). */
+export function readPulseSettings(
+  flags: Pick<ServeFlags, 'amqp-url' | 'exchange' | 'exchange-v2' | 'public-events'>,
+  env: Env,
+): PulseSettings {
+  const v2 = flags['exchange-v2'] ?? env.PULSE_EXCHANGE_V2 ?? DEFAULT_EXCHANGE_V2;
+  return {
+    amqpUrl: flags['amqp-url'] ?? env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672',
+    exchanges: {
+      v1: flags.exchange ?? env.PULSE_EXCHANGE ?? DEFAULT_EXCHANGE_V1,
+      v2: v2 === EXCHANGE_DISABLED ? undefined : v2,
+    },
+    policy: policy(flags['public-events'] ?? env.PUBLIC_EVENTS),
   };
 }
 
