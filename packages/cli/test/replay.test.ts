@@ -58,18 +58,20 @@ afterAll(async () => {
 });
 
 const range = { from: new Date('2026-11-28T14:00:00Z'), to: new Date('2026-11-28T15:00:00Z') };
+/** Replay options that count and publish nothing. */
+const dryRun = () => ({
+  store: new FsObjectStore(dir),
+  range,
+  policy: createPrivacyPolicy(),
+  exchanges: { v1: 'unused', v2: undefined },
+  publisher: undefined,
+  ratePerSecond: 1000,
+  logger: silent,
+});
 
 describe('replay', () => {
   it('counts without publishing on a dry run', async () => {
-    const report = await replay({
-      store: new FsObjectStore(dir),
-      range,
-      policy: createPrivacyPolicy(),
-      exchanges: { v1: 'unused', v2: undefined },
-      publisher: undefined,
-      ratePerSecond: 1000,
-      logger: silent,
-    });
+    const report = await replay(dryRun());
     expect(report).toEqual({ matched: 4, published: 0, failed: 0, private: 2, malformed: 0 });
   });
 
@@ -106,15 +108,7 @@ describe('replay', () => {
   });
 
   it('filters by event and repository', async () => {
-    const base = {
-      store: new FsObjectStore(dir),
-      range,
-      policy: createPrivacyPolicy(),
-      exchanges: { v1: 'unused', v2: undefined },
-      publisher: undefined,
-      ratePerSecond: 1000,
-      logger: silent,
-    };
+    const base = dryRun();
     expect((await replay({ ...base, event: 'push' })).matched).toBe(1);
     const repo = (publicIssue.payload.repository as { full_name: string }).full_name;
     expect((await replay({ ...base, event: 'issues', repo })).matched).toBe(1);
