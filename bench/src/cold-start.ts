@@ -44,22 +44,34 @@ function handlerEnv(service: string): Record<string, string> {
   return env;
 }
 
-/** Wall time of `node -e <code>` in ms, without NODE_EXTRA_CA_CERTS (it adds ~86 ms to every start here). */
-function time(code: string, env: Record<string, string>, runs: number): Summary {
-  const { NODE_EXTRA_CA_CERTS: _unset, ...base } = process.env;
-  const samples: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const started = process.hrtime.bigint();
-    const result = spawnSync(process.execPath, ['-e', code], { env: { ...base, ...env }, encoding: 'utf8' });
-    samples.push(Number(process.hrtime.bigint() - started) / 1e6);
-    if (result.status !== 0) throw new Error(`node -e failed: ${result.stderr}`);
-  }
-  return summarize(samples);
+/** Wall time of a whole `node -e 0` in ms: the runtime's own start, for context. */
+function startTime(env: Record<string, string>): number {
+  const started = process.hrtime.bigint();
+  const result = spawnSync(process.execPath, ['-e', '0'], { env: { ...baseEnv(), ...env } });
+  if (result.status !== 0) throw new Error(`node -e 0 failed: ${result.stderr}`);
+  return Number(process.hrtime.bigint() - started) / 1e6;
 }
 
 /**
- * Module load of each packaged Lambda bundle against `node -e 0` and against a bare `require` of
- * the AWS SDK clients that bundle uses (the runtime provides them), alternating, several rounds.
+ * Milliseconds the `require`s take inside a fresh Node process, measured by that process: what a
+ * bundle adds to a cold start, without the noise of forking and starting Node around it.
+ */
+function loadTime(modules: readonly string[], env: Record<string, string>): number {
+  const code = `const t=process.hrtime.bigint();${modules.map((m) => `require(${JSON.stringify(m)});`).join('')}process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6))`;
+  const result = spawnSync(process.execPath, ['-e', code], { env: { ...baseEnv(), ...env }, encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`node -e failed: ${result.stderr}`);
+  return Number(result.stdout);
+}
+
+/** The environment without NODE_EXTRA_CA_CERTS (it adds ~86 ms to every start here, reading certificates). */
+function baseEnv(): NodeJS.ProcessEnv {
+  const { NODE_EXTRA_CA_CERTS: _unset, ...base } = process.env;
+  return base;
+}
+
+/**
+ * Module load of each packaged Lambda bundle against a bare `require` of the AWS SDK clients that
+ * bundle uses (the runtime provides them), each in a fresh process, alternating, several rounds.
  */
 export function benchColdStart(options: { runs: number }): ColdStartRow[] {
   const rows: ColdStartRow[] = [];
@@ -79,9 +91,9 @@ export function benchColdStart(options: { runs: number }): ColdStartRow[] {
     };
     const bare: number[][] = [[], [], []];
     for (let i = 0; i < options.runs; i++) {
-      bare[0]?.push(time('0', env, 1).median);
-      bare[1]?.push(time(sdk.map((m) => `require(${JSON.stringify(m)});`).join(''), env, 1).median);
-      bare[2]?.push(time(`require(${JSON.stringify(handler)})`, env, 1).median);
+      bare[0]?.push(startTime(env));
+      bare[1]?.push(loadTime(sdk, env));
+      bare[2]?.push(loadTime([handler], env));
     }
     const [nodeBare, sdkRequire, handlerLoad] = bare.map((s) => summarize(s)) as [Summary, Summary, Summary];
     // Start-up times drift with the machine's load: compare within each round, then take the median.

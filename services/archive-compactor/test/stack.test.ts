@@ -44,7 +44,7 @@ describe('archive-compactor CloudFormation template', () => {
   it('gives the function a full vCPU, the maximum timeout and a single concurrent run', () => {
     const [fn] = resources('AWS::Lambda::Function');
     expect(fn?.Properties).toMatchObject({
-      Runtime: 'nodejs20.x',
+      Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
       MemorySize: 1769,
       Timeout: 900,

@@ -38,7 +38,7 @@ describe('ingestion CloudFormation template', () => {
     const routes = ofType('AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties.RouteKey);
     expect(routes).toEqual(['ANY /webhook']);
     const [fn] = ofType('AWS::Lambda::Function');
-    expect(fn?.[1].Properties).toMatchObject({ Runtime: 'nodejs20.x', Architectures: ['arm64'], Timeout: 9 });
+    expect(fn?.[1].Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], Timeout: 9 });
     expect(ofType('AWS::KinesisFirehose::DeliveryStream')).toHaveLength(1);
     expect(resource('ArchiveBucket').Type).toBe('AWS::S3::Bucket');
     expect(ofType('AWS::SNS::Topic')).toHaveLength(2);

@@ -128,7 +128,7 @@ describe('serverless.yml (generated CloudFormation)', () => {
 
   it('runs Node.js 20 on arm64 outside any VPC, configured by name, never by secret', () => {
     const fn = resource('RepublishLambdaFunction').Properties;
-    expect(fn).toMatchObject({ Runtime: 'nodejs20.x', Architectures: ['arm64'] });
+    expect(fn).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'] });
     expect(fn.VpcConfig).toBeUndefined();
     const variables = (fn.Environment as { Variables: Record<string, unknown> }).Variables;
     expect(variables).toMatchObject({
