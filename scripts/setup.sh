@@ -14,8 +14,8 @@ TOOLCHAIN=$TOOLCHAINS/node-$NODE_VERSION-pnpm-$PNPM_VERSION
 link_dir() {
   local current system_dir candidates=() dir
   current=$(command -v node || true)
-  # Linked by an earlier run (another pin): the same place again.
-  case "$(readlink "$current" 2>/dev/null)" in "$TOOLCHAINS"/*) dirname "$current"; return ;; esac
+  # Linked by an earlier run (another pin or toolchain directory): the same place again.
+  case "$(readlink "$current" 2>/dev/null)" in */node_modules/node-linux-*/bin/node) dirname "$current"; return ;; esac
   system_dir=$(dirname "$current")
   IFS=: read -r -a entries <<< "$PATH"
   for dir in "${entries[@]}"; do

@@ -58,7 +58,10 @@ function startTime(env: Record<string, string>): number {
  */
 function loadTime(modules: readonly string[], env: Record<string, string>): number {
   const code = `const t=process.hrtime.bigint();${modules.map((m) => `require(${JSON.stringify(m)});`).join('')}process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6))`;
-  const result = spawnSync(process.execPath, ['-e', code], { env: { ...baseEnv(), ...env }, encoding: 'utf8' });
+  const result = spawnSync(process.execPath, ['-e', code], {
+    env: { ...baseEnv(), ...env },
+    encoding: 'utf8',
+  });
   if (result.status !== 0) throw new Error(`node -e failed: ${result.stderr}`);
   return Number(result.stdout);
 }
@@ -82,7 +85,9 @@ export function benchColdStart(options: { runs: number }): ColdStartRow[] {
     spawnSync('unzip', ['-q', zip, '-d', dir]);
     const handler = join(dir, 'src', 'handler.js');
     const source = readFileSync(handler, 'utf8');
-    const sdk = [...new Set([...source.matchAll(/require\("(@aws-sdk\/[^"]+)"\)/g)].map((m) => m[1]))];
+    const sdk = [
+      ...new Set([...source.matchAll(/require\("(@aws-sdk\/[^"]+)"\)/g)].map((m) => m[1] as string)),
+    ];
     // The runtime resolves the SDK from its own node_modules; here, from the service's.
     const env = {
       ...handlerEnv(service),
