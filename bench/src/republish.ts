@@ -1,22 +1,20 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createPayloadObject } from '@github-webhooks/archive';
 import { Outbox, OutboxRelay } from '@github-webhooks/cli';
-import {
-  createPayloadObject,
-  createPrivacyPolicy,
-  formatRecordLine,
-  pulseMessageBody,
-} from '@github-webhooks/events';
+import { createPrivacyPolicy, formatRecordLine, pulseMessageBody } from '@github-webhooks/events';
 import { FsObjectStore } from '@github-webhooks/object-store';
-import { AmqpPublisher, republishBatch } from '@github-webhooks/pulse-republisher';
+import { AmqpPublisher } from '@github-webhooks/pulse';
+import { republishBatch } from '@github-webhooks/pulse-republisher';
+import { silentLogger } from '@github-webhooks/runtime';
 import { connect } from 'amqplib';
 import { benchPayloads } from './payloads';
 import { type Summary, summarize } from './stats';
 
 const AMQP_URL = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 const WINDOW = 32;
-const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
+const silent = silentLogger;
 
 export interface RepublishRow {
   readonly payload: string;

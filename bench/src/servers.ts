@@ -4,7 +4,8 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { JsonLogger, readServeConfig, startStack } from '@github-webhooks/cli';
+import { readServeConfig, startStack } from '@github-webhooks/cli';
+import { JsonLogger } from '@github-webhooks/runtime';
 import { createNodeMiddleware, Webhooks } from '@octokit/webhooks';
 
 export const SECRET = 'bench-secret';
@@ -61,7 +62,10 @@ export async function runServer(kind: ServerKind): Promise<void> {
       },
       { WEBHOOK_SECRETS: SECRET, AMQP_URL: process.env.AMQP_URL },
     );
-    const stack = await startStack(config, new JsonLogger('bench', process.stderr, 'warn'));
+    const stack = await startStack(
+      config,
+      new JsonLogger('bench', { out: process.stderr, minLevel: 'warn' }),
+    );
     process.stdout.write(`ready ${stack.port}\n`);
     process.once('SIGTERM', () => stack.close().then(() => process.exit(0)));
     return;

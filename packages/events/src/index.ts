@@ -1,6 +1,4 @@
 export * from './archive/keys';
-export * from './archive/payload-object';
-export * from './archive/read-records';
 export * from './archive/record';
 export * from './archive/split-json';
 export * from './delivery/errors';

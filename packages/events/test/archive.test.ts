@@ -1,8 +1,6 @@
-import { gzipSync } from 'node:zlib';
 import {
   ArchiveFormatError,
   addHours,
-  createPayloadObject,
   formatRecordLine,
   hourLabel,
   hourlyKey,
@@ -10,8 +8,6 @@ import {
   hourPath,
   hourStart,
   manifestKey,
-  openPayloadObject,
-  PayloadRefError,
   parseHourLabel,
   parseRecord,
   payloadKey,
@@ -119,26 +115,5 @@ describe('archive keys', () => {
     ['yesterday', undefined],
   ])('parseHourLabel(%s) → %s', (label, iso) => {
     expect(parseHourLabel(label)?.toISOString()).toBe(iso);
-  });
-});
-
-describe('payload objects', () => {
-  const text = JSON.stringify({ big: 'x'.repeat(5000), n: 'ü' });
-
-  it('round-trips the exact payload text', () => {
-    const { ref, body } = createPayloadObject('g-1', text);
-    expect(ref.key).toBe('payloads/g-1.json.gz');
-    expect(ref.bytes).toBe(Buffer.byteLength(text));
-    expect(body.length).toBeLessThan(ref.bytes);
-    expect(openPayloadObject(ref, body)).toBe(text);
-  });
-
-  it.each([
-    ['not gzip', (b: Buffer) => Buffer.concat([Buffer.from('xx'), b])],
-    ['other content', () => gzipSync(`${text} `)],
-    ['same size, other bytes', () => gzipSync(text.replace('ü', 'ä'))],
-  ])('refuses an object that is %s', (_name, corrupt) => {
-    const { ref, body } = createPayloadObject('g-1', text);
-    expect(() => openPayloadObject(ref, corrupt(body))).toThrow(PayloadRefError);
   });
 });

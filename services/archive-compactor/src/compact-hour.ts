@@ -6,7 +6,7 @@ import { HourlyFileCorruptError, VerificationError } from './errors';
 import { BufferPool, type GzipFileFacts, readGzipFacts, writeGzipFile } from './gzip-file';
 import { findObject, type HourManifest, MANIFEST_FORMAT, MANIFEST_FORMAT_VERSION } from './manifest';
 import { planMerge } from './merge-plan';
-import type { HourReport, HourStatus } from './report';
+import { type HourReport, type HourStatus, hourFields } from './report';
 import { type HourScan, scanHour } from './scan-hour';
 import { gatherSources, type SourceObject, toSource } from './sources';
 
@@ -115,7 +115,7 @@ export async function compactHourIn(
     rawDeleted: disposed.deleted,
     rawTagged: disposed.tagged,
   };
-  context.logger.info('hour compacted', { ...report });
+  context.logger.info('hour compacted', hourFields(report));
   if (quarantined > 0) context.logger.warn('hour has quarantined items', { hour: label, quarantined });
   context.metrics.count('HoursCompacted', 1);
   context.metrics.count('RecordsWritten', status === 'sources-added' ? 0 : manifest.records);

@@ -1,9 +1,10 @@
 import { hourLabel, parseHourLabel } from '@github-webhooks/events';
+import { isHourClosed } from './closed-hours';
 import { compactHourIn } from './compact-hour';
 import { type CompactorOptions, type Context, createContext } from './context';
 import { disposeCovered } from './disposal';
 import { findSource } from './manifest';
-import { type CompactionReport, type HourReport, summarize } from './report';
+import { type CompactionReport, type HourReport, runFields, summarize } from './report';
 import { listSources, type SourceObject } from './sources';
 
 const HOUR_MS = 3_600_000;
@@ -26,8 +27,8 @@ export interface CompactPendingOptions extends CompactorOptions {
  */
 export async function compactPending(options: CompactPendingOptions): Promise<CompactionReport> {
   const context = createContext(options);
-  const closedBefore = options.now.getTime() - HOUR_MS - (options.bufferMs ?? 900_000) - options.latenessMs;
-  const isClosed = (hour: number) => hour <= closedBefore;
+  const rule = { latenessMs: options.latenessMs, bufferMs: options.bufferMs ?? 900_000 };
+  const isClosed = (hour: number) => isHourClosed(new Date(hour), options.now, rule);
   const raw = await listSources(context.store, 'raw/', 'raw');
   const reports: HourReport[] = [];
   const passes = new Map<number, number>();
@@ -50,10 +51,7 @@ export async function compactPending(options: CompactPendingOptions): Promise<Co
   }
   const swept = await disposeCovered(context, raw);
   const report = summarize(reports, { rawDeleted: swept.deleted, rawTagged: swept.tagged, incomplete });
-  context.logger.info('compaction run finished', {
-    ...report,
-    hours: reports.map((h) => `${h.hour}:${h.status}`),
-  });
+  context.logger.info('compaction run finished', runFields(report));
   return report;
 }
 

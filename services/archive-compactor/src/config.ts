@@ -1,3 +1,4 @@
+import { ConfigError, type Env, Settings } from '@github-webhooks/runtime';
 import { DEFAULT_EXPIRY_TAGS, type Disposal } from './context';
 
 /** The Lambda's settings, read once at start from its environment. */
@@ -11,49 +12,21 @@ export interface CompactorConfig {
   readonly safetyMarginMs: number;
 }
 
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
-
-const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
-
-export function readConfig(env: Readonly<Record<string, string | undefined>>): CompactorConfig {
-  const bucket = env.ARCHIVE_BUCKET ?? '';
-  if (!BUCKET.test(bucket))
-    throw new ConfigError(`ARCHIVE_BUCKET must be an S3 bucket name, got "${bucket}"`);
-  const disposal = env.RAW_DISPOSAL ?? 'delete';
-  if (disposal !== 'delete' && disposal !== 'tag') {
-    throw new ConfigError(`RAW_DISPOSAL must be "delete" or "tag", got "${disposal}"`);
-  }
+export function readConfig(env: Env | Settings): CompactorConfig {
+  const settings = env instanceof Settings ? env : new Settings(env);
   return {
-    bucket,
-    disposal,
-    expiryTags: parseTag(env.RAW_EXPIRY_TAG),
-    latenessMs: number(env, 'LATENESS_MINUTES', 15, 0, 24 * 60) * 60_000,
-    bufferMs: number(env, 'FIREHOSE_BUFFER_SECONDS', 900, 0, 900) * 1000,
-    safetyMarginMs: number(env, 'SAFETY_MARGIN_SECONDS', 240, 0, 900) * 1000,
+    bucket: settings.bucket('ARCHIVE_BUCKET'),
+    disposal: settings.oneOf('RAW_DISPOSAL', ['delete', 'tag'] as const, 'delete'),
+    expiryTags: settings.parsed('RAW_EXPIRY_TAG', parseTag),
+    latenessMs: settings.integer('LATENESS_MINUTES', { fallback: 15, min: 0, max: 24 * 60 }) * 60_000,
+    bufferMs: settings.integer('FIREHOSE_BUFFER_SECONDS', { fallback: 900, min: 0, max: 900 }) * 1000,
+    safetyMarginMs: settings.integer('SAFETY_MARGIN_SECONDS', { fallback: 240, min: 0, max: 900 }) * 1000,
   };
 }
 
-function number(
-  env: Readonly<Record<string, string | undefined>>,
-  name: string,
-  fallback: number,
-  min: number,
-  max: number,
-): number {
-  const text = env[name];
-  if (text === undefined || text === '') return fallback;
-  const value = Number(text);
-  if (!Number.isFinite(value) || value < min || value > max) {
-    throw new ConfigError(`${name} must be a number from ${min} to ${max}, got "${text}"`);
-  }
-  return value;
-}
-
 function parseTag(text: string | undefined): Readonly<Record<string, string>> {
-  if (text === undefined || text === '') return DEFAULT_EXPIRY_TAGS;
+  if (text === undefined) return DEFAULT_EXPIRY_TAGS;
   const match = /^([^=]{1,128})=(.{0,256})$/.exec(text);
-  if (!match) throw new ConfigError(`RAW_EXPIRY_TAG must be "key=value", got "${text}"`);
+  if (!match) throw new ConfigError('RAW_EXPIRY_TAG', `must be "key=value", got "${text}"`);
   return { [match[1] as string]: match[2] as string };
 }

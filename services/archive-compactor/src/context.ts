@@ -1,6 +1,7 @@
 import type { ObjectStore } from '@github-webhooks/object-store';
+import { noMetrics, silentLogger } from '@github-webhooks/runtime';
 import { ManifestBook } from './manifest';
-import { type Logger, type Metrics, noMetrics, type ProgressEvent, silentLogger } from './ports';
+import type { CompactorMetrics, Logger, ProgressEvent } from './ports';
 
 export type Disposal = 'delete' | 'tag';
 
@@ -9,7 +10,7 @@ export interface CompactorOptions {
   /** The run's clock: closes hours, stamps manifests. */
   readonly now: Date;
   readonly logger?: Logger;
-  readonly metrics?: Metrics;
+  readonly metrics?: CompactorMetrics;
   readonly onProgress?: (event: ProgressEvent) => void;
   /** What happens to raw objects once every hour they hold is compacted. Default `delete`. */
   readonly disposal?: Disposal;
@@ -27,7 +28,7 @@ export interface Context {
   readonly store: ObjectStore;
   readonly now: Date;
   readonly logger: Logger;
-  readonly metrics: Metrics;
+  readonly metrics: CompactorMetrics;
   readonly progress: (event: ProgressEvent) => void;
   readonly disposal: Disposal;
   readonly expiryTags: Readonly<Record<string, string>>;

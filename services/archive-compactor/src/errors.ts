@@ -12,3 +12,18 @@ export class VerificationError extends Error {
 export class HourlyFileCorruptError extends Error {
   override readonly name = 'HourlyFileCorruptError';
 }
+
+/** A record's payload_ref points to a missing or corrupt object: the record goes to quarantine. */
+export class UnresolvablePayloadError extends Error {
+  override readonly name = 'UnresolvablePayloadError';
+}
+
+/** A manifest that does not read as one: needs an operator, never overwritten blindly. */
+export class ManifestFormatError extends Error {
+  override readonly name = 'ManifestFormatError';
+}
+
+/** The legacy prefix overlaps the archive's own prefixes. */
+export class LegacyPrefixError extends Error {
+  override readonly name = 'LegacyPrefixError';
+}

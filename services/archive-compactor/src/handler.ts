@@ -1,24 +1,23 @@
 /** Lambda composition root: real S3, Powertools Logger and Metrics; the work is compactPending. */
-import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { S3Client } from '@aws-sdk/client-s3';
 import { S3ObjectStore } from '@github-webhooks/object-store';
+import { type InvocationContext, lambdaMonitoring } from '@github-webhooks/runtime/powertools';
 import { readConfig } from './config';
 import { createScheduledRun } from './scheduled-run';
 
 const config = readConfig(process.env);
-const powertoolsLogger = new Logger({ serviceName: 'archive-compactor' });
-const powertoolsMetrics = new Metrics({ namespace: 'GithubWebhooks', serviceName: 'archive-compactor' });
+const monitoring = lambdaMonitoring('archive-compactor');
 
-export const handler = createScheduledRun({
+const run = createScheduledRun({
   store: new S3ObjectStore({ client: new S3Client({}), bucket: config.bucket }),
   config,
-  logger: {
-    debug: (message, fields) => powertoolsLogger.debug(message, { ...fields }),
-    info: (message, fields) => powertoolsLogger.info(message, { ...fields }),
-    warn: (message, fields) => powertoolsLogger.warn(message, { ...fields }),
-    error: (message, fields) => powertoolsLogger.error(message, { ...fields }),
-  },
-  metrics: { count: (name, value) => powertoolsMetrics.addMetric(name, MetricUnit.Count, value) },
-  publishMetrics: () => powertoolsMetrics.publishStoredMetrics(),
+  logger: monitoring.logger,
+  metrics: monitoring.metrics,
+  publishMetrics: monitoring.publish,
 });
+
+/** The hourly schedule's invocation; the run itself flushes the metrics, however it ends. */
+export function handler(event: unknown, context: InvocationContext & { getRemainingTimeInMillis(): number }) {
+  monitoring.addContext(context);
+  return run(event, context);
+}

@@ -2,7 +2,8 @@ import { hourStart } from '@github-webhooks/events';
 import { compactHourIn } from './compact-hour';
 import { type CompactorOptions, type Context, createContext } from './context';
 import { isCovered } from './disposal';
-import { type CompactionReport, type HourReport, summarize } from './report';
+import { LegacyPrefixError } from './errors';
+import { type CompactionReport, type HourReport, runFields, summarize } from './report';
 import { scanItems } from './scan-source';
 import { listSources, type SourceObject } from './sources';
 
@@ -11,10 +12,6 @@ export interface ImportLegacyOptions extends CompactorOptions {
   readonly prefix: string;
   /** Start no new hour after this (wall clock). */
   readonly deadline?: Date;
-}
-
-export class LegacyPrefixError extends Error {
-  override readonly name = 'LegacyPrefixError';
 }
 
 /**
@@ -48,7 +45,7 @@ export async function importLegacy(options: ImportLegacyOptions): Promise<Compac
     reports.push(await compactHourIn(context, new Date(hour), byHour.get(hour) ?? []));
   }
   const report = summarize(reports, { rawDeleted: 0, rawTagged: 0, incomplete });
-  context.logger.info('legacy import finished', { ...report, hours: reports.length });
+  context.logger.info('legacy import finished', runFields(report));
   return report;
 }
 

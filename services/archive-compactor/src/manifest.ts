@@ -1,5 +1,6 @@
 import { hourLabel, hourlyKey, manifestKey } from '@github-webhooks/events';
 import type { ObjectInfo, ObjectStore } from '@github-webhooks/object-store';
+import { ManifestFormatError } from './errors';
 
 export const MANIFEST_FORMAT = 'github-webhooks/hourly-manifest';
 export const MANIFEST_FORMAT_VERSION = 1;
@@ -38,10 +39,6 @@ export interface HourManifest {
   readonly duplicates_dropped: number;
   readonly quarantined: number;
   readonly sources: readonly ManifestSource[];
-}
-
-export class ManifestFormatError extends Error {
-  override readonly name = 'ManifestFormatError';
 }
 
 export function findSource(

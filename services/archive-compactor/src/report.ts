@@ -61,3 +61,35 @@ export function summarize(
     incomplete: extra.incomplete,
   };
 }
+
+/** An hour's report as log fields (the log records' snake_case). */
+export function hourFields(report: HourReport) {
+  return {
+    hour: report.hour,
+    status: report.status,
+    version: report.version,
+    records: report.records,
+    new_records: report.newRecords,
+    duplicates_dropped: report.duplicatesDropped,
+    quarantined: report.quarantined,
+    sources_read: report.sourcesRead,
+    uncompressed_bytes: report.uncompressedBytes,
+    compressed_bytes: report.compressedBytes,
+    raw_deleted: report.rawDeleted,
+    raw_tagged: report.rawTagged,
+  };
+}
+
+/** A run's totals as log fields; `hours` as `YYYY-MM-DDTHH:status`. */
+export function runFields(report: CompactionReport) {
+  return {
+    hours: report.hours.map((h) => `${h.hour}:${h.status}`),
+    hours_compacted: report.hoursCompacted,
+    new_records: report.newRecords,
+    duplicates_dropped: report.duplicatesDropped,
+    quarantined: report.quarantined,
+    raw_deleted: report.rawDeleted,
+    raw_tagged: report.rawTagged,
+    incomplete: report.incomplete,
+  };
+}

@@ -119,7 +119,7 @@ async function scanSource(
       hour: label,
       source: object.key,
       quarantined: quarantine.count,
-      quarantineKey: quarantine.key,
+      quarantine_key: quarantine.key,
     });
   }
   context.progress({

@@ -1,5 +1,10 @@
-import { type ReadItem, type ReadRecordsOptions, readRecords } from '@github-webhooks/events';
-import { type Line, LineReader, type OpenBytes } from './line-reader';
+import {
+  LineReader,
+  type OpenBytes,
+  type ParseOptions,
+  parseLine,
+  type ReadItem,
+} from '@github-webhooks/archive';
 
 export interface ScannedItem {
   readonly item: ReadItem;
@@ -8,56 +13,39 @@ export interface ScannedItem {
 }
 
 /**
- * Two bytes fed to readRecords before the lines: they make it read plain text (no gzip magic)
- * whatever the first line holds, and hold no record.
- */
-const PRELUDE = Buffer.from('\n\n');
-
-/**
- * Pass 1: every item of an object, parsed by readRecords, with its ordinal. readRecords is fed
- * one line per chunk, so each item is known to come from the line fed last; lines that do not
- * read as exactly one plain NDJSON record or malformed item (legacy records, several values on a
- * line, blank-after-trim) are added to `irregular`: pass 2 reads those lines through readRecords
- * again, all others it copies byte for byte without parsing.
+ * Pass 1: every item of an object, parsed, with its ordinal. Lines that do not read as exactly one
+ * plain NDJSON record or one malformed item (legacy records, several values on a line, blank after
+ * trimming Unicode whitespace, a record that is not the line itself) are added to `irregular`:
+ * pass 2 parses those lines again, all others it copies byte for byte without parsing.
  */
 export async function* scanItems(
   open: OpenBytes,
-  options: ReadRecordsOptions,
+  options: ParseOptions,
   irregular: Set<number>,
   onRawChunk?: (chunk: Uint8Array) => void,
 ): AsyncGenerator<ScannedItem> {
-  const reader = new LineReader(open, onRawChunk);
-  let current: Line | undefined;
-  let itemsInLine = 0;
-  let braced = true;
-  let plain = true;
-  const closeLine = () => {
-    if (current !== undefined && (itemsInLine !== 1 || !plain)) irregular.add(current.index);
-  };
-  // A line is plain when it reads as one item, either malformed or a record that is the line
-  // itself: not converted from the legacy format, and braced (then JS and ASCII trims agree).
-  // readRecords pulls the next line only after handing out every item of the previous one.
-  const feed = async function* () {
-    yield PRELUDE;
-    for await (const line of reader.lines()) {
-      closeLine();
-      current = line;
-      itemsInLine = 0;
-      braced = isBraced(line.content);
-      plain = true;
-      yield line.raw;
-    }
-  };
+  const reader = new LineReader(open, onRawChunk === undefined ? {} : { onRawChunk });
   let ordinal = 0;
-  for await (const item of readRecords(feed(), options)) {
-    itemsInLine++;
-    if (item.kind === 'record' && (item.legacy || !braced)) plain = false;
-    yield { item, ordinal: ordinal++ };
+  for await (const line of reader.lines()) {
+    const items = parseLine(line.content.toString('utf8'), options);
+    if (!isPlain(items, line.content)) irregular.add(line.index);
+    for (const item of items) yield { item, ordinal: ordinal++ };
   }
-  closeLine();
   if (reader.failure !== undefined) {
     yield { item: { kind: 'malformed', ...reader.failure }, ordinal: ordinal++ };
   }
+}
+
+/**
+ * One item, either malformed or a record that is the line itself: not converted from the legacy
+ * format, and braced (then trimming Unicode and ASCII whitespace agree, so the bytes are the record).
+ */
+function isPlain(items: readonly ReadItem[], content: Buffer): boolean {
+  const [only] = items;
+  if (items.length !== 1 || only === undefined) return false;
+  return (
+    only.kind === 'malformed' || (!only.legacy && content[0] === 0x7b && content[content.length - 1] === 0x7d)
+  );
 }
 
 export interface LineItem {
@@ -69,7 +57,7 @@ export interface LineItem {
 /** Pass 2: the same items and ordinals as scanItems, without parsing the plain lines. */
 export async function* lineItems(
   open: OpenBytes,
-  options: ReadRecordsOptions,
+  options: ParseOptions,
   irregular: ReadonlySet<number>,
 ): AsyncGenerator<LineItem> {
   const reader = new LineReader(open);
@@ -79,15 +67,8 @@ export async function* lineItems(
       yield { ordinal: ordinal++, line: line.content };
       continue;
     }
-    for await (const item of readRecords(chunks(PRELUDE, line.raw), options)) {
+    for (const item of parseLine(line.content.toString('utf8'), options)) {
       yield { ordinal: ordinal++, line: item.kind === 'record' ? item.line : undefined };
     }
   }
-}
-
-/** A plain record line starts with `{` and ends with `}`: then JS trim() and ASCII trim agree. */
-const isBraced = (content: Buffer): boolean => content[0] === 0x7b && content[content.length - 1] === 0x7d;
-
-async function* chunks(...parts: Buffer[]): AsyncGenerator<Buffer> {
-  yield* parts;
 }

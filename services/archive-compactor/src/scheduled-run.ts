@@ -1,14 +1,15 @@
 import type { ObjectStore } from '@github-webhooks/object-store';
+import { describeError } from '@github-webhooks/runtime';
 import { compactPending } from './compact-pending';
 import type { CompactorConfig } from './config';
-import type { Logger, Metrics } from './ports';
+import type { CompactorMetrics, Logger } from './ports';
 import type { CompactionReport } from './report';
 
 export interface ScheduledRunDeps {
   readonly store: ObjectStore;
   readonly config: CompactorConfig;
   readonly logger: Logger;
-  readonly metrics: Metrics;
+  readonly metrics: CompactorMetrics;
   /** Flushes the metrics of the invocation (Powertools: publishStoredMetrics). */
   readonly publishMetrics: () => void;
   readonly clock?: () => Date;
@@ -40,15 +41,10 @@ export function createScheduledRun(deps: ScheduledRunDeps) {
       });
       return { ...report, hours: report.hours.map((h) => `${h.hour}:${h.status}`) };
     } catch (error) {
-      deps.logger.error('compaction run failed', { error: describe(error) });
+      deps.logger.error('compaction run failed', { error: describeError(error) });
       throw error;
     } finally {
       deps.publishMetrics();
     }
   };
-}
-
-function describe(error: unknown): Record<string, unknown> {
-  const e = error as { name?: unknown; message?: unknown; stack?: unknown } | null;
-  return { name: e?.name, message: e?.message, stack: e?.stack };
 }

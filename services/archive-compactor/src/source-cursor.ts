@@ -1,13 +1,12 @@
-import type { ReadRecordsOptions } from '@github-webhooks/events';
+import type { OpenBytes, ParseOptions } from '@github-webhooks/archive';
 import { SourceChangedError } from './errors';
-import type { OpenBytes } from './line-reader';
 import { type LineItem, lineItems } from './scan-source';
 
 /** How pass 2 opens a source again, with what pass 1 learnt about its lines. */
 export interface ReadableSource {
   readonly key: string;
   readonly open: OpenBytes;
-  readonly readOptions: ReadRecordsOptions;
+  readonly readOptions: ParseOptions;
   readonly irregular: ReadonlySet<number>;
 }
 

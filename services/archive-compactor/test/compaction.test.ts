@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
-import { hourLabel, readRecords } from '@github-webhooks/events';
+import { readRecords } from '@github-webhooks/archive';
+import { hourLabel } from '@github-webhooks/events';
 import type { ObjectStore } from '@github-webhooks/object-store';
 import { compactHour, compactPending, importLegacy, type ProgressEvent, quarantineKey } from '../src';
 import {

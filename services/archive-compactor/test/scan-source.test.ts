@@ -1,5 +1,5 @@
 import { gunzipSync, gzipSync, constants as zlibConstants } from 'node:zlib';
-import { readRecords } from '@github-webhooks/events';
+import { readRecords } from '@github-webhooks/archive';
 import { lineItems, scanItems } from '../src/scan-source';
 import { at, example, H10, line, rec } from './support/archive';
 

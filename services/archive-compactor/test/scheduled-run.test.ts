@@ -1,11 +1,5 @@
-import {
-  ConfigError,
-  createScheduledRun,
-  jsonLogger,
-  type LogFields,
-  type MetricName,
-  readConfig,
-} from '../src';
+import { ConfigError, type LogFields } from '@github-webhooks/runtime';
+import { type CompactorMetric, createScheduledRun, readConfig } from '../src';
 import { at, fsStores, gz, H10, HOUR, keys, line, rawKey, rec } from './support/archive';
 
 describe('readConfig', () => {
@@ -62,7 +56,7 @@ describe('createScheduledRun', () => {
     const store = await stores.make();
     await store.write(rawKey(H10, 'a'), gz(line(rec('a', at(H10, 5), 1)) + line(rec('a', at(H10, 6), 1))));
     const logs: [string, string, LogFields | undefined][] = [];
-    const counts: [MetricName, number][] = [];
+    const counts: [CompactorMetric, number][] = [];
     let published = 0;
     const log = (level: string) => (message: string, fields?: LogFields) =>
       logs.push([level, message, fields]);
@@ -70,7 +64,7 @@ describe('createScheduledRun', () => {
       store,
       config: { ...readConfig({ ARCHIVE_BUCKET: 'bucket' }), latenessMs: 0 },
       logger: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') },
-      metrics: { count: (name, value) => counts.push([name, value]) },
+      metrics: { count: (name, value = 1) => counts.push([name, value]) },
       publishMetrics: () => published++,
       clock: () => new Date(H10.getTime() + 3 * HOUR),
     });
@@ -147,30 +141,5 @@ describe('createScheduledRun', () => {
     });
     expect(errors).toEqual(['compaction run failed']);
     expect(published).toBe(1);
-  });
-});
-
-describe('jsonLogger', () => {
-  it('writes one JSON object per line: info to stdout, warnings and errors to stderr', () => {
-    const out = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
-    const err = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
-    try {
-      const logger = jsonLogger({ service: 'archive-compactor' });
-      logger.info('hour compacted', { hour: '2026-11-28T10', records: 5 });
-      logger.warn('quarantined unusable lines', { quarantined: 2 });
-      const info = JSON.parse(String(out.mock.calls[0]?.[0]));
-      expect(info).toMatchObject({
-        level: 'info',
-        message: 'hour compacted',
-        service: 'archive-compactor',
-        hour: '2026-11-28T10',
-        records: 5,
-      });
-      expect(Date.parse(info.timestamp)).not.toBeNaN();
-      expect(JSON.parse(String(err.mock.calls[0]?.[0]))).toMatchObject({ level: 'warn', quarantined: 2 });
-    } finally {
-      out.mockRestore();
-      err.mockRestore();
-    }
   });
 });

@@ -1,6 +1,10 @@
-export * from './api-gateway-event';
+// Ingestion's use case and its platform adapters, for the Lambda (handler.ts) and the local stack.
+export * from './adapters/api-gateway';
+export * from './adapters/node-http';
 export * from './config';
-export * from './http';
+export * from './http/handle-request';
+export * from './http/route';
+export * from './http/types';
 export * from './ingest';
 export * from './outgoing';
 export * from './ports';

@@ -2,6 +2,7 @@ import {
   classify,
   type Delivery,
   type DeliveryError,
+  type DeliveryErrorCode,
   type DeliveryRequest,
   type HttpRequest,
   isDeliveryError,
@@ -11,8 +12,18 @@ import {
   readDeliveryRequest,
   verifyAndParse,
 } from '@github-webhooks/events';
+import { describeError } from '@github-webhooks/runtime';
 import { type Outgoing, prepareOutgoing, type SizeLimits } from './outgoing';
-import type { ArchiveSink, Clock, Logger, Metrics, PayloadStore, SecretsSource, Topics } from './ports';
+import type {
+  ArchiveSink,
+  Clock,
+  IngestionMetric,
+  IngestionMetrics,
+  Logger,
+  PayloadStore,
+  SecretsSource,
+  Topics,
+} from './ports';
 
 export interface IngestDeps {
   readonly archive: ArchiveSink;
@@ -21,7 +32,7 @@ export interface IngestDeps {
   readonly secrets: SecretsSource;
   readonly policy: PrivacyPolicy;
   readonly logger: Logger;
-  readonly metrics: Metrics;
+  readonly metrics: IngestionMetrics;
   readonly clock: Clock;
   readonly limits: SizeLimits;
   /** Everything downstream must be done by then (GitHub gives up after 10 s). */
@@ -57,7 +68,10 @@ export function createIngest(deps: IngestDeps): (request: HttpRequest) => Promis
       if (secrets.length === 0 && (deps.requireSignature ?? true))
         throw new Error('no webhook secret configured');
     } catch (error) {
-      deps.logger.error('webhook secrets unavailable', { ...requestFields(request), error: describe(error) });
+      deps.logger.error('webhook secrets unavailable', {
+        ...requestFields(request),
+        error: describeError(error),
+      });
       deps.metrics.count('SecretsUnavailable');
       return { status: 503, body: { error: 'secrets_unavailable', message: 'try again later' } };
     }
@@ -82,6 +96,15 @@ function requestFields(request: HttpRequest) {
   };
 }
 
+/** One metric per reason a delivery is turned away, named as the dashboard shows them. */
+const REJECTED: Readonly<Record<DeliveryErrorCode, IngestionMetric>> = {
+  unsupported_media_type: 'RejectedUnsupportedMediaType',
+  invalid_header: 'RejectedInvalidHeader',
+  payload_too_large: 'RejectedPayloadTooLarge',
+  invalid_signature: 'RejectedInvalidSignature',
+  malformed_payload: 'RejectedMalformedPayload',
+};
+
 function reject(error: DeliveryError, request: HttpRequest, deps: IngestDeps): IngestResponse {
   // The body of a rejected delivery is never stored or logged; the hook id says who sent it.
   deps.logger.warn('delivery rejected', {
@@ -90,7 +113,7 @@ function reject(error: DeliveryError, request: HttpRequest, deps: IngestDeps): I
     reason: error.code,
     detail: error.message,
   });
-  deps.metrics.count(`Rejected_${error.code}`);
+  deps.metrics.count(REJECTED[error.code]);
   return { status: error.status, body: { error: error.code, message: error.message } };
 }
 
@@ -113,11 +136,12 @@ async function accept(
     deps.logger.error('delivery not fully written; GitHub will see a failure and can redeliver', {
       ...fields,
       written,
-      error: describe(error),
+      error: describeError(error),
     });
-    deps.metrics.count('Failed');
+    deps.metrics.count('DownstreamFailed');
     return { status: 503, body: { error: 'downstream_failure', message: 'delivery not stored; redeliver' } };
   }
+  deps.metrics.count(classification.public ? 'AcceptedPublic' : 'AcceptedPrivate');
   deps.logger.info('delivery accepted', {
     ...fields,
     public: classification.public,
@@ -162,12 +186,4 @@ async function writeAll(
     : undefined;
   const results = await Promise.allSettled([publishAll, publishPublic]);
   for (const result of results) if (result.status === 'rejected') throw result.reason;
-}
-
-function describe(error: unknown): string {
-  if (error !== null && typeof error === 'object' && 'message' in error) {
-    const name = 'name' in error ? String(error.name) : 'Error';
-    return `${name}: ${String(error.message)}`;
-  }
-  return String(error);
 }

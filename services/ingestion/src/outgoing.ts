@@ -1,6 +1,6 @@
+import { createPayloadObject } from '@github-webhooks/archive';
 import {
   type Classification,
-  createPayloadObject,
   type Delivery,
   formatRecordLine,
   type PayloadRef,

@@ -1,4 +1,5 @@
 /** What ingestion needs from the outside world. Lambda wires AWS; the local stack wires disk and memory. */
+import type { Logger, MetricOf, Metrics } from '@github-webhooks/runtime';
 
 export interface CallOptions {
   /** Aborted when the request's deadline passes, so GitHub gets an answer inside its 10 s. */
@@ -35,17 +36,9 @@ export interface PayloadStore {
 /** Current and previous webhook secrets (rotation); may be fetched and cached. */
 export type SecretsSource = () => Promise<readonly string[]>;
 
-export type LogFields = Readonly<Record<string, unknown>>;
-
-export interface Logger {
-  info(message: string, fields?: LogFields): void;
-  warn(message: string, fields?: LogFields): void;
-  error(message: string, fields?: LogFields): void;
-}
-
-export interface Metrics {
-  count(name: string, value?: number): void;
-}
+export type IngestionMetric = MetricOf<'ingestion'>;
+export type IngestionMetrics = Metrics<IngestionMetric>;
+export type { Logger };
 
 export interface Clock {
   now(): Date;

@@ -1,4 +1,5 @@
-import { ConfigError, parseSecretList, readConfig } from '../src';
+import { ConfigError, parseSecretList } from '@github-webhooks/runtime';
+import { readConfig } from '../src';
 
 const env = {
   ARCHIVE_STREAM_NAME: 'stream',
@@ -47,10 +48,10 @@ describe('parseSecretList', () => {
     ['new,old', ['new', 'old']],
     ['new, with, commas\nold\n\n', ['new, with, commas', 'old']],
   ])('%j → %j', (value, secrets) => {
-    expect(parseSecretList(value)).toEqual(secrets);
+    expect(parseSecretList(value, 'SSM parameter /p')).toEqual(secrets);
   });
 
   it('refuses a parameter with no secret', () => {
-    expect(() => parseSecretList(' \n ')).toThrow(ConfigError);
+    expect(() => parseSecretList(' \n ', 'SSM parameter /p')).toThrow(ConfigError);
   });
 });

@@ -1,7 +1,7 @@
 import { classify, createPrivacyPolicy, parseRecord } from '@github-webhooks/events';
-import { allExamples, exampleOf, signedRequest, TEST_SECRET } from '@github-webhooks/fixtures';
+import { allExamples, exampleOf, httpApiEvent, signedRequest, TEST_SECRET } from '@github-webhooks/fixtures';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { apiGatewayEvent, createHttpHandler, createIngest } from '../src';
+import { apiGatewayHandler, createIngest, createRequestHandler } from '../src';
 import { fakeDeps, RECEIVED_AT } from './support/fakes';
 
 type Fakes = ReturnType<typeof fakeDeps>;
@@ -12,8 +12,8 @@ function post(
   path = '/webhook',
   method = 'POST',
 ) {
-  const handle = createHttpHandler(createIngest(fakes.deps));
-  return handle(apiGatewayEvent({ method, path, headers: request.headers, body: request.body }));
+  const handle = apiGatewayHandler(createRequestHandler(createIngest(fakes.deps)));
+  return handle(httpApiEvent({ method, path, headers: request.headers, body: request.body }));
 }
 
 const bodyOf = (result: APIGatewayProxyStructuredResultV2) => JSON.parse(String(result.body));
@@ -129,14 +129,15 @@ describe('ingestion handler', () => {
   });
 
   it('accepts the path behind a named stage and with a trailing slash', async () => {
-    const handle = createHttpHandler(createIngest(fakeDeps().deps));
-    const event = apiGatewayEvent({
+    const handle = apiGatewayHandler(createRequestHandler(createIngest(fakeDeps().deps)));
+    const staged = httpApiEvent({
       method: 'POST',
-      path: '/prod/webhook/',
+      path: '/webhook/',
+      stage: 'prod',
       headers: good.headers,
       body: good.body,
     });
-    const staged = { ...event, requestContext: { ...event.requestContext, stage: 'prod' } };
+    expect(staged.rawPath).toBe('/prod/webhook/');
     expect((await handle(staged)).statusCode).toBe(202);
   });
 
@@ -164,7 +165,7 @@ describe('ingestion handler', () => {
       delivery_id: good.id,
     });
     expect(JSON.stringify(fakes.logger.lines)).not.toContain('do-not-log');
-    expect(fakes.metrics.counts.get('Rejected_invalid_signature')).toBe(1);
+    expect(fakes.metrics.counts.get('RejectedInvalidSignature')).toBe(1);
   });
 
   it('gives a bad request its own status even while the secrets cannot be read', async () => {
@@ -219,8 +220,8 @@ describe('ingestion handler', () => {
       event: 'push',
       written: { payload: false, ...written },
     });
-    expect(String(line?.fields.error)).toMatch(/firehose throttled|sns down/);
-    expect(fakes.metrics.counts.get('Failed')).toBe(1);
+    expect(JSON.stringify(line?.fields.error)).toMatch(/firehose throttled|sns down/);
+    expect(fakes.metrics.counts.get('DownstreamFailed')).toBe(1);
   });
 
   it('never publishes what the archive did not take', async () => {
@@ -239,7 +240,9 @@ describe('ingestion handler', () => {
       );
     const result = await post(fakes, good);
     expect(result.statusCode).toBe(503);
-    expect(String(fakes.logger.lines.find((l) => l.level === 'error')?.fields.error)).toMatch(/TimeoutError/);
+    expect(JSON.stringify(fakes.logger.lines.find((l) => l.level === 'error')?.fields.error)).toMatch(
+      /TimeoutError/,
+    );
   });
 
   it('puts the delivery id and event on every log line about a delivery', async () => {

@@ -1,10 +1,5 @@
-import {
-  classify,
-  createPrivacyPolicy,
-  openPayloadObject,
-  parseRecord,
-  receiveDelivery,
-} from '@github-webhooks/events';
+import { openPayloadObject } from '@github-webhooks/archive';
+import { classify, createPrivacyPolicy, parseRecord, receiveDelivery } from '@github-webhooks/events';
 import { exampleOf, signedRequest, TEST_SECRET } from '@github-webhooks/fixtures';
 import { AWS_LIMITS, prepareOutgoing } from '../src';
 

@@ -1,8 +1,9 @@
-import { openPayloadObject, parseRecord } from '@github-webhooks/events';
-import { exampleOf, signedRequest } from '@github-webhooks/fixtures';
+import { openPayloadObject } from '@github-webhooks/archive';
+import { parseRecord } from '@github-webhooks/events';
+import { exampleOf, httpApiEvent, signedRequest } from '@github-webhooks/fixtures';
 import { S3ObjectStore } from '@github-webhooks/object-store';
 import { type RunningS3rver, startS3rver } from '@github-webhooks/object-store/src/testing';
-import { apiGatewayEvent, createHttpHandler, createIngest } from '../src';
+import { apiGatewayHandler, createIngest, createRequestHandler } from '../src';
 import { fakeDeps } from './support/fakes';
 
 const push = exampleOf('push', (e) => (e.payload.repository as { private: boolean }).private === false);
@@ -31,9 +32,9 @@ describe('an oversize delivery, end to end through S3', () => {
     const fakes = fakeDeps({ payloads: store });
     const request = signedRequest({ event: 'push', payload: twoMiBPush() });
     expect(request.body.length).toBeGreaterThan(2 * 1024 * 1024);
-    const handle = createHttpHandler(createIngest(fakes.deps));
+    const handle = apiGatewayHandler(createRequestHandler(createIngest(fakes.deps)));
     const result = await handle(
-      apiGatewayEvent({ method: 'POST', path: '/webhook', headers: request.headers, body: request.body }),
+      httpApiEvent({ method: 'POST', path: '/webhook', headers: request.headers, body: request.body }),
     );
     expect(result.statusCode).toBe(202);
 

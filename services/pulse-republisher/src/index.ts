@@ -1,14 +1,8 @@
-// The republisher's core, for reuse by the local stack (CLI): no AWS here.
-export * from './amqp/broker-url';
-export * from './amqp/errors';
-export * from './amqp/publisher';
-export * from './amqp/window';
-export * from './broker-observer';
+// The republisher's use case, for the Lambda (handler.ts) and the local stack's composition root.
 export * from './config';
-export * from './describe-error';
+export * from './errors';
+export * from './message-payload';
 export * from './parse-message';
 export * from './ports';
-export * from './pulse-messages';
 export * from './republish';
-export * from './resolve-payload';
 export * from './sqs-batch';

@@ -8,11 +8,7 @@ import {
   splitConcatenatedJson,
   type WebhookPayload,
 } from '@github-webhooks/events';
-
-/** A queue message that can never be published, however often it is retried: it belongs in the DLQ. */
-export class BadMessageError extends Error {
-  override readonly name = 'BadMessageError';
-}
+import { BadMessageError } from './errors';
 
 export type MessagePayload =
   | {

@@ -1,10 +1,10 @@
 import { classify, type PrivacyPolicy } from '@github-webhooks/events';
-import type { Exchanges } from './config';
-import { describeError } from './describe-error';
-import { BadMessageError, type ParsedMessage, parseMessage } from './parse-message';
-import type { LogFields, Logger, MessagePublisher, Metrics, PayloadSource } from './ports';
-import { pulseMessagesFor } from './pulse-messages';
-import { PayloadUnavailableError, resolvePayload } from './resolve-payload';
+import { type Exchanges, type PulsePayload, pulseMessagesFor } from '@github-webhooks/pulse';
+import { describeError, type LogFields } from '@github-webhooks/runtime';
+import { BadMessageError, PayloadUnavailableError } from './errors';
+import { messagePayload } from './message-payload';
+import { type ParsedMessage, parseMessage } from './parse-message';
+import type { RepublishPorts } from './ports';
 
 /** One message taken from the queue. */
 export interface QueueMessage {
@@ -17,13 +17,6 @@ export interface RepublishSettings {
   readonly exchanges: Exchanges;
   /** AMQP headers for every message, e.g. `x-github-webhooks-replay` on replays. */
   readonly headers?: Readonly<Record<string, string>>;
-}
-
-export interface RepublishPorts {
-  readonly publisher: MessagePublisher;
-  readonly payloads: PayloadSource;
-  readonly logger: Logger;
-  readonly metrics: Metrics;
 }
 
 export type FailureReason =
@@ -77,8 +70,9 @@ export async function republishMessage(
     message_id: message.messageId,
   };
   const fail = (reason: FailureReason, text: string, extra: LogFields = {}): Outcome => {
-    metrics.count('failed');
-    if (reason === 'bad_message' || reason === 'refused_private') metrics.count(reason);
+    metrics.count('PublishFailed');
+    if (reason === 'bad_message') metrics.count('BadMessage');
+    if (reason === 'refused_private') metrics.count('RefusedPrivate');
     logger.error(text, { ...fields, reason, ...extra });
     const { delivery_id: deliveryId, event } = fields;
     return {
@@ -106,9 +100,9 @@ export async function republishMessage(
         privacy: 'record_private',
       });
     }
-    let resolved: Awaited<ReturnType<typeof resolvePayload>>;
+    let resolved: PulsePayload;
     try {
-      resolved = await resolvePayload(parsed.payload, ports.payloads);
+      resolved = await messagePayload(parsed.payload, ports.payloads);
     } catch (error) {
       if (error instanceof BadMessageError)
         return fail('bad_message', 'bad message', { error: describeError(error) });
@@ -132,7 +126,7 @@ export async function republishMessage(
         errors,
       });
     }
-    metrics.count('published');
+    metrics.count('Published');
     logger.info('published', { ...fields, routing_keys: routingKeys, bytes: outgoing[0]?.body.byteLength });
     return {
       messageId: message.messageId,

@@ -1,5 +1,6 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { type RepublishPorts, type RepublishSettings, republishBatch } from './republish';
+import type { RepublishPorts } from './ports';
+import { type RepublishSettings, republishBatch } from './republish';
 
 /**
  * An SQS batch in, the partial batch response out: only the messages not published are reported,

@@ -1,4 +1,6 @@
-import { ConfigError, DEFAULT_EXCHANGE_V1, DEFAULT_EXCHANGE_V2, readConfig } from '../src';
+import { DEFAULT_EXCHANGE_V1, DEFAULT_EXCHANGE_V2 } from '@github-webhooks/pulse';
+import { ConfigError } from '@github-webhooks/runtime';
+import { readConfig } from '../src';
 
 const base = {
   AMQP_URL_PARAMETER: '/github-webhooks/dev/pulse-amqp-url',

@@ -145,7 +145,7 @@ describe('handler (Lambda composition root)', () => {
     expect(refused).toMatchObject({ level: 'ERROR', reason: 'url_unavailable' });
     expect(JSON.stringify(refused)).toContain(`SSM parameter ${PARAMETER} must hold an amqps:// URL`);
     expect(JSON.stringify(lines)).not.toContain('guest:guest');
-    expect(metricNames(lines).sort()).toEqual(['broker_unavailable', 'failed']);
+    expect(metricNames(lines).sort()).toEqual(['BrokerUnavailable', 'PublishFailed']);
   });
 
   it('reports an unreachable broker once per batch, and keeps the URL cached across invocations', async () => {
@@ -207,7 +207,7 @@ describe('handler (Lambda composition root)', () => {
       delivery_id: delivery.deliveryId,
       event: 'pull_request',
     });
-    expect(metricNames(lines).sort()).toEqual(['bad_message', 'failed']);
+    expect(metricNames(lines).sort()).toEqual(['BadMessage', 'PublishFailed']);
     // Nothing to publish: the broker was never contacted.
     expect(ssm.calls()).toHaveLength(0);
   });

@@ -126,7 +126,7 @@ describe('serverless.yml (generated CloudFormation)', () => {
     });
   });
 
-  it('runs Node.js 20 on arm64 outside any VPC, configured by name, never by secret', () => {
+  it('runs Node.js 24 on arm64 outside any VPC, configured by name, never by secret', () => {
     const fn = resource('RepublishLambdaFunction').Properties;
     expect(fn).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'] });
     expect(fn.VpcConfig).toBeUndefined();
@@ -134,7 +134,7 @@ describe('serverless.yml (generated CloudFormation)', () => {
     expect(variables).toMatchObject({
       AMQP_URL_PARAMETER: '/github-webhooks/dev/pulse-amqp-url',
       ARCHIVE_BUCKET: 'github-webhooks-archive-placeholder',
-      PULSE_EXCHANGE_V1: 'exchange/github-webhooks/v1',
+      PULSE_EXCHANGE: 'exchange/github-webhooks/v1',
       PULSE_EXCHANGE_V2: 'exchange/github-webhooks/v2',
     });
     expect(JSON.stringify(variables)).not.toMatch(/amqps?:\/\//);

@@ -1,9 +1,8 @@
 import { routingKeyV1, routingKeyV2 } from '@github-webhooks/events';
-import { exampleOf, githubExamples } from '@github-webhooks/fixtures';
+import { exampleOf, githubExamples, TestBroker, urlWithWrongPassword } from '@github-webhooks/fixtures';
 import type { GetMessage } from 'amqplib';
 import type { SQSBatchResponse } from 'aws-lambda';
 import { handleSqsBatch, type QueueMessage } from '../src';
-import { TestBroker, urlWithWrongPassword } from './support/broker';
 import { type Harness, startHarness } from './support/harness';
 import {
   deliveryOf,
@@ -86,7 +85,7 @@ describe('handleSqsBatch against RabbitMQ', () => {
     expectPulseMessages(v2, deliveries, h.v2, 'v2');
     expect(v2.some((m) => m.fields.routingKey.split('.').length === 4)).toBe(true);
 
-    expect(h.metrics.snapshot()).toEqual({ published: deliveries.length });
+    expect(h.metrics.snapshot()).toEqual({ Published: deliveries.length });
     for (const [i, message] of messages.entries()) {
       const lines = h.logger.about(message.messageId);
       expect(lines).toEqual([
@@ -204,10 +203,10 @@ describe('handleSqsBatch against RabbitMQ', () => {
         );
     }
     expect(h.metrics.snapshot()).toEqual({
-      published: good.length,
-      failed: poison.length,
-      bad_message: poison.filter(([, , r]) => r === 'bad_message').length,
-      refused_private: poison.filter(([, , r]) => r === 'refused_private').length,
+      Published: good.length,
+      PublishFailed: poison.length,
+      BadMessage: poison.filter(([, , r]) => r === 'bad_message').length,
+      RefusedPrivate: poison.filter(([, , r]) => r === 'refused_private').length,
     });
   });
 
@@ -234,7 +233,7 @@ describe('handleSqsBatch against RabbitMQ', () => {
     const failed = failedIds(first);
     expect(failed.length).toBeGreaterThan(0);
     expect(failed.length).toBeLessThan(messages.length);
-    expect(h.metrics.get('broker_unavailable')).toBeGreaterThanOrEqual(1);
+    expect(h.metrics.get('BrokerUnavailable')).toBeGreaterThanOrEqual(1);
     expect(
       h.logger.lines.some((l) => l.level === 'warn' && l.message.startsWith('lost the broker connection')),
     ).toBe(true);
@@ -272,7 +271,7 @@ describe('handleSqsBatch against RabbitMQ', () => {
     const messages = deliveries.map((d) => queueMessage(inlineBody(d)));
     const first = await handleSqsBatch(sqsEvent(messages), h.settings, h.ports);
     expect(failedIds(first)).toEqual(messages.map((m) => m.messageId).sort());
-    expect(h.metrics.get('broker_unavailable')).toBe(1);
+    expect(h.metrics.get('BrokerUnavailable')).toBe(1);
     expect(h.logger.lines).toContainEqual(
       expect.objectContaining({
         level: 'error',
@@ -302,7 +301,7 @@ describe('handleSqsBatch against RabbitMQ', () => {
       .map((e) => queueMessage(inlineBody(deliveryOf(e))));
     const response = await handleSqsBatch(sqsEvent(messages), h.settings, h.ports);
     expect(failedIds(response)).toEqual(messages.map((m) => m.messageId).sort());
-    expect(h.metrics.get('broker_unavailable')).toBe(1);
+    expect(h.metrics.get('BrokerUnavailable')).toBe(1);
     const refused = h.logger.lines.filter((l) => l.fields.reason === 'access_refused');
     expect(refused).toEqual([
       expect.objectContaining({

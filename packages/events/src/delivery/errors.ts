@@ -2,10 +2,17 @@
  * Errors a delivery can be rejected with. Each carries the HTTP status GitHub should see,
  * so every entry point (Lambda, local server) maps them the same way.
  */
+export type DeliveryErrorCode =
+  | 'unsupported_media_type'
+  | 'invalid_header'
+  | 'payload_too_large'
+  | 'invalid_signature'
+  | 'malformed_payload';
+
 export abstract class DeliveryError extends Error {
   abstract readonly status: number;
   /** A short machine-readable reason, used in logs, metrics and the JSON error body. */
-  abstract readonly code: string;
+  abstract readonly code: DeliveryErrorCode;
 }
 
 export class UnsupportedMediaTypeError extends DeliveryError {

@@ -1,5 +1,5 @@
 import { getParameter } from '@aws-lambda-powertools/parameters/ssm';
-import { parseSecretList } from '../config';
+import { parseSecretList } from '@github-webhooks/runtime';
 import type { SecretsSource } from '../ports';
 
 /**
@@ -10,6 +10,6 @@ export function ssmSecrets(parameterName: string, ttlSeconds: number): SecretsSo
   return async () => {
     const value = await getParameter(parameterName, { decrypt: true, maxAge: ttlSeconds });
     if (typeof value !== 'string') throw new Error(`SSM parameter ${parameterName} not found`);
-    return parseSecretList(value);
+    return parseSecretList(value, `SSM parameter ${parameterName}`);
   };
 }

@@ -1,12 +1,12 @@
 import { createPrivacyPolicy } from '@github-webhooks/events';
 import { TEST_SECRET } from '@github-webhooks/fixtures';
+import type { LogFields, Logger } from '@github-webhooks/runtime';
 import type {
   ArchiveSink,
   CallOptions,
   IngestDeps,
-  LogFields,
-  Logger,
-  Metrics,
+  IngestionMetric,
+  IngestionMetrics,
   PayloadStore,
   TopicMessage,
   TopicName,
@@ -49,14 +49,15 @@ export interface LogLine {
 
 export class CapturingLogger implements Logger {
   readonly lines: LogLine[] = [];
+  debug = () => undefined;
   info = (message: string, fields: LogFields = {}) => this.lines.push({ level: 'info', message, fields });
   warn = (message: string, fields: LogFields = {}) => this.lines.push({ level: 'warn', message, fields });
   error = (message: string, fields: LogFields = {}) => this.lines.push({ level: 'error', message, fields });
 }
 
-export class CountingMetrics implements Metrics {
+export class CountingMetrics implements IngestionMetrics {
   readonly counts = new Map<string, number>();
-  count(name: string, value = 1): void {
+  count(name: IngestionMetric, value = 1): void {
     this.counts.set(name, (this.counts.get(name) ?? 0) + value);
   }
 }

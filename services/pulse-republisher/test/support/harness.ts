@@ -1,12 +1,6 @@
-import { TcpProxy } from '@github-webhooks/fixtures';
-import {
-  AmqpPublisher,
-  type AmqpPublisherOptions,
-  brokerObserver,
-  type RepublishPorts,
-  type RepublishSettings,
-} from '../../src';
-import { brokerAddress, type TestBroker, urlVia } from './broker';
+import { brokerAddress, TcpProxy, type TestBroker, urlVia } from '@github-webhooks/fixtures';
+import { AmqpPublisher, type AmqpPublisherOptions, brokerObserver } from '@github-webhooks/pulse';
+import type { RepublishPorts, RepublishSettings } from '../../src';
 import { MemoryPayloads, RecordingLogger, RecordingMetrics } from './recording';
 import { defaultPolicy } from './records';
 
@@ -49,7 +43,7 @@ export async function startHarness(
     exchanges: useV2 ? [v1, v2] : [v1],
     window: 4,
     connectTimeoutMs: 2_000,
-    observer: brokerObserver(logger, metrics),
+    observer: brokerObserver(logger, () => metrics.count('BrokerUnavailable')),
     ...options.publisher,
   });
   return {

@@ -1,5 +1,6 @@
 import { NoSuchKeyError } from '@github-webhooks/object-store';
-import type { LogFields, Logger, MetricName, Metrics, PayloadSource } from '../../src';
+import type { LogFields, Logger, Metrics } from '@github-webhooks/runtime';
+import type { RepublisherMetric as MetricName, PayloadSource } from '../../src';
 
 export interface LogLine {
   readonly level: 'info' | 'warn' | 'error';
@@ -10,6 +11,7 @@ export interface LogLine {
 /** Keeps what the code logged, as JSON would carry it. */
 export class RecordingLogger implements Logger {
   readonly lines: LogLine[] = [];
+  debug(): void {}
   info(message: string, fields: LogFields = {}): void {
     this.lines.push({ level: 'info', message, fields: JSON.parse(JSON.stringify(fields)) });
   }
@@ -24,7 +26,7 @@ export class RecordingLogger implements Logger {
   }
 }
 
-export class RecordingMetrics implements Metrics {
+export class RecordingMetrics implements Metrics<MetricName> {
   readonly counts = new Map<MetricName, number>();
   count(name: MetricName, value = 1): void {
     this.counts.set(name, (this.counts.get(name) ?? 0) + value);

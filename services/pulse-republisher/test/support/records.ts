@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { createPayloadObject } from '@github-webhooks/archive';
 import {
   classify,
-  createPayloadObject,
   createPrivacyPolicy,
   formatRecordLine,
   type PayloadRef,

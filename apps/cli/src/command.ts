@@ -1,0 +1,55 @@
+import { type ParseArgsOptionsConfig, parseArgs } from 'node:util';
+import { type Env, Settings } from '@github-webhooks/runtime';
+
+/** The values parseArgs gives for a command's options. */
+export type Values<O extends ParseArgsOptionsConfig> = ReturnType<
+  typeof parseArgs<{ options: O; strict: true }>
+>['values'];
+
+/** One command: its options, its help, its run. Exit codes: 0 done, 1 failed, 2 called wrongly. */
+export interface Command<O extends ParseArgsOptionsConfig = ParseArgsOptionsConfig> {
+  readonly name: string;
+  /** One line for `github-webhooks --help`. */
+  readonly summary: string;
+  readonly help: string;
+  readonly options: O;
+  run(values: Values<O>, env: Env): Promise<number>;
+}
+
+export const defineCommand = <O extends ParseArgsOptionsConfig>(command: Command<O>): Command<O> => command;
+
+export function parseCommandArgs<O extends ParseArgsOptionsConfig>(
+  command: Command<O>,
+  args: string[],
+): Values<O> {
+  return parseArgs({ args, options: command.options, strict: true }).values as Values<O>;
+}
+
+/**
+ * A command's settings: the flags that stand for an environment variable (same names as the Lambdas'
+ * environment), then the environment. Errors name the variable and the flag that set it.
+ */
+export function commandSettings(values: object, flags: Readonly<Record<string, string>>, env: Env): Settings {
+  const fromFlags: Record<string, string> = {};
+  const flagOf: Record<string, string> = {};
+  for (const [flag, variable] of Object.entries(flags)) {
+    const value = (values as Record<string, unknown>)[flag];
+    if (typeof value === 'string') fromFlags[variable] = value;
+    else if (Array.isArray(value)) fromFlags[variable] = value.join(',');
+    flagOf[variable] = `--${flag}`;
+  }
+  return new Settings([{ values: fromFlags, origin: (variable) => flagOf[variable] }, { values: env }]);
+}
+
+/** ARCHIVE_DIR (or `--archive`): a directory or `s3://bucket/prefix`; `./data` by default. */
+export const archiveLocation = (values: { readonly archive?: string | undefined }, env: Env): string =>
+  commandSettings(values, { archive: 'ARCHIVE_DIR' }, env).string('ARCHIVE_DIR', './data');
+
+/** A flag that stands for no environment variable, read with the same rules; errors name the flag. */
+export function flagInteger(
+  flag: string,
+  value: string | undefined,
+  range: { readonly fallback: number; readonly min: number; readonly max: number },
+): number {
+  return new Settings({ [`--${flag}`]: value }).integer(`--${flag}`, range);
+}

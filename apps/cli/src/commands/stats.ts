@@ -1,0 +1,68 @@
+import { type ArchiveStats, archiveStats, type Tally } from '@github-webhooks/archive';
+import { openObjectStore } from '@github-webhooks/object-store';
+import { archiveLocation, defineCommand } from '../command';
+import { parseTime } from '../parse-time';
+import { Progress } from '../progress';
+
+export const statsCommand = defineCommand({
+  name: 'stats',
+  summary: 'count archived deliveries by hour and event',
+  help: `Usage: github-webhooks stats [options]
+
+Options:
+  --archive DIR|s3:// [ARCHIVE_DIR] ./data
+  --from TIME         start (inclusive), default: the beginning
+  --to TIME           end (exclusive), default: now
+  --json              print JSON`,
+  options: {
+    archive: { type: 'string' },
+    from: { type: 'string' },
+    to: { type: 'string' },
+    json: { type: 'boolean' },
+  },
+  async run(values, env) {
+    const progress = new Progress('counting');
+    const result = await archiveStats(
+      openObjectStore(archiveLocation(values, env)),
+      {
+        from: values.from ? parseTime('from', values.from) : new Date(0),
+        to: values.to ? parseTime('to', values.to) : new Date(Date.now() + 3_600_000),
+      },
+      (n) => progress.update(n),
+    );
+    progress.done();
+    if (!values.json) {
+      console.log(formatStats(result));
+      return 0;
+    }
+    console.log(
+      JSON.stringify({
+        by_hour: Object.fromEntries(result.byHour),
+        by_event: Object.fromEntries(result.byEvent),
+        total: result.total,
+        malformed: result.malformed,
+      }),
+    );
+    return 0;
+  },
+});
+
+/** The stats as an aligned text table. */
+export function formatStats(result: ArchiveStats): string {
+  const rows = (title: string, map: Map<string, Tally>) =>
+    [...map.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(
+        ([key, t]) =>
+          `${title.padEnd(6)} ${key.padEnd(32)} ${String(t.total).padStart(9)} ${String(t.public).padStart(9)}`,
+      );
+  return [
+    `${'by'.padEnd(6)} ${'key'.padEnd(32)} ${'total'.padStart(9)} ${'public'.padStart(9)}`,
+    ...rows('hour', result.byHour),
+    ...rows('event', result.byEvent),
+    `${'all'.padEnd(6)} ${''.padEnd(32)} ${String(result.total.total).padStart(9)} ${String(result.total.public).padStart(9)}`,
+    ...(result.malformed > 0
+      ? [`${result.malformed} unreadable line(s): see quarantine/ after compaction`]
+      : []),
+  ].join('\n');
+}

@@ -1,0 +1,9 @@
+// The local stack's parts, for the benchmarks (which sit above everything); the command is bin.ts.
+export * from './local/disk-archive';
+export * from './local/group-commit-file';
+export * from './local/local-topics';
+export * from './local/outbox';
+export * from './local/outbox-relay';
+export * from './main';
+export * from './serve/serve-config';
+export * from './serve/start-stack';

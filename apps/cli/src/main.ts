@@ -1,0 +1,55 @@
+import { ConfigError, errorLine } from '@github-webhooks/runtime';
+import { type Command, parseCommandArgs } from './command';
+import { compactCommand } from './commands/compact';
+import { listenCommand } from './commands/listen';
+import { replayCommand } from './commands/replay';
+import { sendCommand } from './commands/send';
+import { serveCommand } from './commands/serve';
+import { statsCommand } from './commands/stats';
+import { UsageError } from './errors';
+
+export const COMMANDS: readonly Command[] = [
+  serveCommand,
+  sendCommand,
+  compactCommand,
+  replayCommand,
+  statsCommand,
+  listenCommand,
+] as unknown as readonly Command[];
+
+export const HELP = `github-webhooks: run and inspect the GitHub webhooks pipeline on one machine
+
+Usage: github-webhooks <command> [options]
+
+Commands:
+${COMMANDS.map((c) => `  ${c.name.padEnd(9)} ${c.summary}`).join('\n')}
+
+Run "github-webhooks <command> --help" for a command's options.`;
+
+/** `github-webhooks <command> …`: exit 0 on success, 1 on failure, 2 on a usage error; one-line reasons. */
+export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    console.log(HELP);
+    return name === undefined ? 2 : 0;
+  }
+  const command = COMMANDS.find((c) => c.name === name);
+  if (!command) {
+    console.error(`github-webhooks: unknown command ${JSON.stringify(name)}; see github-webhooks --help`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    console.log(command.help);
+    return 0;
+  }
+  try {
+    return await command.run(parseCommandArgs(command, rest), env);
+  } catch (error) {
+    const usage =
+      error instanceof UsageError ||
+      error instanceof ConfigError ||
+      (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    console.error(`github-webhooks ${name}: ${usage ? (error as Error).message : errorLine(error)}`);
+    return usage ? 2 : 1;
+  }
+}

@@ -1,0 +1,82 @@
+import { type CompactionReport, compactPending } from '@github-webhooks/archive-compactor';
+import type { ObjectStore } from '@github-webhooks/object-store';
+import { describeError, errorLine, type JsonLogger } from '@github-webhooks/runtime';
+
+export interface CompactionTimerOptions {
+  readonly store: ObjectStore;
+  /** 0 turns the timer off. */
+  readonly intervalMs: number;
+  readonly latenessMs: number;
+  readonly logger: JsonLogger;
+}
+
+export interface CompactionState {
+  readonly enabled: boolean;
+  readonly running: boolean;
+  readonly last_run?: string;
+  readonly last_error?: string;
+  readonly hours_compacted: number;
+}
+
+/**
+ * Runs the compactor in the background, as the scheduled Lambda does in AWS. Runs never overlap;
+ * the local archive starts a new file each hour, so only the lateness margin is waited for.
+ */
+export class CompactionTimer {
+  private timer: NodeJS.Timeout | undefined;
+  private current: Promise<void> | undefined;
+  private lastRun: Date | undefined;
+  private lastError: string | undefined;
+  private hoursCompacted = 0;
+
+  constructor(private readonly options: CompactionTimerOptions) {}
+
+  get state(): CompactionState {
+    return {
+      enabled: this.options.intervalMs > 0,
+      running: this.current !== undefined,
+      ...(this.lastRun ? { last_run: this.lastRun.toISOString() } : {}),
+      ...(this.lastError ? { last_error: this.lastError } : {}),
+      hours_compacted: this.hoursCompacted,
+    };
+  }
+
+  start(): void {
+    if (this.options.intervalMs <= 0) return;
+    this.timer = setInterval(() => {
+      this.current ??= this.runOnce()
+        .then(() => undefined)
+        .finally(() => {
+          this.current = undefined;
+        });
+    }, this.options.intervalMs);
+    this.timer.unref();
+  }
+
+  async runOnce(): Promise<CompactionReport | undefined> {
+    try {
+      const report = await compactPending({
+        store: this.options.store,
+        now: new Date(),
+        latenessMs: this.options.latenessMs,
+        bufferMs: 0,
+        logger: this.options.logger.child({ component: 'compactor' }),
+      });
+      this.lastRun = new Date();
+      this.lastError = undefined;
+      this.hoursCompacted += report.hoursCompacted;
+      return report;
+    } catch (error) {
+      this.lastError = errorLine(error);
+      this.options.logger.error('compaction failed; it runs again at the next interval', {
+        error: describeError(error),
+      });
+      return undefined;
+    }
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.current;
+  }
+}

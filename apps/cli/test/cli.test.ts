@@ -1,0 +1,128 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { exampleOf, signedRequest, TEST_SECRET } from '@github-webhooks/fixtures';
+import { main } from '../src/main';
+
+const BIN = join(__dirname, '..', 'bin', 'github-webhooks.cjs');
+
+async function run(args: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const log = jest.spyOn(console, 'log').mockImplementation((...a) => void out.push(a.join(' ')));
+  const error = jest.spyOn(console, 'error').mockImplementation((...a) => void err.push(a.join(' ')));
+  try {
+    return { code: await main(args), out: out.join('\n'), err: err.join('\n') };
+  } finally {
+    log.mockRestore();
+    error.mockRestore();
+  }
+}
+
+describe('github-webhooks command line', () => {
+  it.each([
+    [['--help'], 0, /Commands:/],
+    [['serve', '--help'], 0, /WEBHOOK_SECRETS/],
+    [['replay', '-h'], 0, /--dry-run/],
+  ])('%j exits %i with help', async (args, code, text) => {
+    const result = await run(args);
+    expect(result.code).toBe(code);
+    expect(result.out).toMatch(text);
+  });
+
+  it.each([
+    [[], 2, /^$/],
+    [['bogus'], 2, /unknown command "bogus"/],
+    [['serve', '--port', '99999', '--secret', 'x'], 2, /PORT must be a whole number/],
+    [['replay'], 2, /--from is required/],
+    [['replay', '--from', 'yesterday', '--dry-run'], 2, /--from must be an hour/],
+    [['compact', '--disposal', 'shred'], 2, /--disposal must be delete or tag/],
+    [['compact', '--hour', new Date().toISOString().slice(0, 13)], 2, /is not closed yet/],
+    [['serve', '--secret', 'x', '--lateness', '0'], 2, /LATENESS_SECONDS must be a whole number from 30/],
+    [['stats', '--nope'], 2, /Unknown option '--nope'/],
+    [['send', '--url', 'http://127.0.0.1:1/webhook', '--secret', 'x'], 2, /cannot reach/],
+    [
+      ['send', '--event', 'no_such_event', '--url', 'http://127.0.0.1:1/webhook'],
+      2,
+      /no example of no_such_event/,
+    ],
+  ])('%j exits %i with a one-line reason', async (args, code, reason) => {
+    const result = await run(args);
+    expect(result.code).toBe(code);
+    expect(result.err).toMatch(reason);
+    expect(result.err.split('\n').length).toBeLessThanOrEqual(1);
+  });
+
+  it('refuses to serve without a secret, naming the setting', async () => {
+    const saved = process.env.WEBHOOK_SECRETS;
+    delete process.env.WEBHOOK_SECRETS;
+    try {
+      const result = await run(['serve']);
+      expect(result.code).toBe(2);
+      expect(result.err).toMatch(/WEBHOOK_SECRETS .* --insecure-no-signature/);
+    } finally {
+      if (saved !== undefined) process.env.WEBHOOK_SECRETS = saved;
+    }
+  });
+
+  it('counts an empty archive as nothing', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'gw-stats-'));
+    const result = await run(['stats', '--archive', dir, '--json']);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.out)).toEqual({
+      by_hour: {},
+      by_event: {},
+      total: { total: 0, public: 0 },
+      malformed: 0,
+    });
+    await rm(dir, { recursive: true });
+  });
+});
+
+describe('github-webhooks serve (the built command)', () => {
+  it('answers a signed delivery, then shuts down cleanly on SIGTERM with it on disk', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'gw-serve-'));
+    const child = spawn(
+      process.execPath,
+      [BIN, 'serve', '--port', '0', '--host', '127.0.0.1', '--compact-every', '0'],
+      {
+        env: {
+          ...process.env,
+          WEBHOOK_SECRETS: TEST_SECRET,
+          ARCHIVE_DIR: dir,
+          PULSE_EXCHANGE: `test/cli-${process.pid}/v1`,
+          PULSE_EXCHANGE_V2: 'off',
+        },
+      },
+    );
+    let output = '';
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+    });
+    child.stderr.on('data', (chunk) => {
+      output += chunk;
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    const until = Date.now() + 15_000;
+    while (!/"url":"http:\/\/127\.0\.0\.1:(\d+)/.test(output) && Date.now() < until)
+      await new Promise((r) => setTimeout(r, 50));
+    const port = /"url":"http:\/\/127\.0\.0\.1:(\d+)/.exec(output)?.[1];
+    expect(port).toBeDefined();
+    const request = signedRequest({ event: 'watch', payload: exampleOf('watch').payload });
+    const response = await fetch(`http://127.0.0.1:${port}/webhook`, {
+      method: 'POST',
+      headers: request.headers,
+      body: request.body,
+    });
+    expect(response.status).toBe(202);
+    const health = await (await fetch(`http://127.0.0.1:${port}/healthz`)).json();
+    expect(health).toMatchObject({ ok: true, counts: { Archived: 1 } });
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(output).toMatch(/"message":"stopped"/);
+    const hours = await readdir(join(dir, 'raw'), { recursive: true });
+    expect(hours.some((name) => String(name).endsWith('.ndjson'))).toBe(true);
+    await rm(dir, { recursive: true });
+  });
+});

@@ -1,0 +1,34 @@
+import { describeError, type Logger } from '@github-webhooks/runtime';
+import type { PublisherObserver } from './publisher';
+
+/**
+ * Logs the broker connection's life and calls `onUnavailable` once per failed connect (a metric),
+ * so an outage or a rotated password shows as one clear line and one count, not one per message.
+ */
+export function brokerObserver(
+  logger: Logger,
+  onUnavailable: () => void = () => undefined,
+): PublisherObserver {
+  return {
+    connected: ({ broker }) => logger.info('connected to the broker', { broker }),
+    connectFailed: (error) => {
+      onUnavailable();
+      const text =
+        error.reason === 'access_refused'
+          ? 'the broker refused the credentials (ACCESS_REFUSED): check the AMQP URL parameter'
+          : error.reason === 'url_unavailable'
+            ? 'cannot obtain a usable AMQP URL'
+            : error.reason === 'setup_failed'
+              ? 'connected, but cannot set up the channel or exchanges'
+              : 'the broker is unreachable';
+      logger.error(text, { broker: error.broker, reason: error.reason, error: describeError(error) });
+    },
+    connectionLost: ({ broker, error }) =>
+      logger.warn('lost the broker connection; the next publish reconnects', {
+        broker,
+        ...(error === undefined ? {} : { error: describeError(error) }),
+      }),
+    blocked: ({ broker, reason }) => logger.warn('the broker blocked publishing', { broker, reason }),
+    unblocked: ({ broker }) => logger.info('the broker unblocked publishing', { broker }),
+  };
+}

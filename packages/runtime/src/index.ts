@@ -1,0 +1,6 @@
+export * from './describe-error';
+export * from './env';
+export * from './errors';
+export * from './logger';
+export * from './metrics';
+export * from './secrets';

@@ -1,0 +1,54 @@
+/**
+ * Every metric the deployables emit, by the service that emits it: one style (PascalCase, a count
+ * per name), one list. The Lambdas publish them as CloudWatch EMF in the namespace below with the
+ * service as dimension; the local stack keeps them in memory for /healthz. Dashboards and alarms
+ * name metrics from here, and a template test checks they name nothing else.
+ */
+export const METRIC_NAMESPACE = 'GithubWebhooks';
+
+export const METRICS = {
+  ingestion: [
+    'Received',
+    'AcceptedPublic',
+    'AcceptedPrivate',
+    'RejectedUnsupportedMediaType',
+    'RejectedInvalidHeader',
+    'RejectedPayloadTooLarge',
+    'RejectedInvalidSignature',
+    'RejectedMalformedPayload',
+    'SecretsUnavailable',
+    'DownstreamFailed',
+    'StoredByReference',
+    'Archived',
+    'PublishedAll',
+    'PublishedPublic',
+  ],
+  'pulse-republisher': ['Published', 'PublishFailed', 'RefusedPrivate', 'BadMessage', 'BrokerUnavailable'],
+  'archive-compactor': [
+    'HoursCompacted',
+    'RecordsWritten',
+    'NewRecords',
+    'DuplicatesDropped',
+    'Quarantined',
+    'RawObjectsDeleted',
+    'RawObjectsTagged',
+  ],
+} as const;
+
+export type ServiceName = keyof typeof METRICS;
+export type MetricOf<S extends ServiceName> = (typeof METRICS)[S][number];
+export type MetricName = MetricOf<ServiceName>;
+
+export interface Metrics<Name extends string = MetricName> {
+  count(name: Name, value?: number): void;
+}
+
+export const noMetrics: Metrics<never> & Metrics<string> = { count: () => undefined };
+
+/** Counters kept in memory (the local stack shows them in /healthz). */
+export class CounterMetrics<Name extends string = MetricName> implements Metrics<Name> {
+  readonly counts: Partial<Record<Name, number>> = {};
+  count = (name: Name, value = 1): void => {
+    this.counts[name] = (this.counts[name] ?? 0) + value;
+  };
+}
