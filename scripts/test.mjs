@@ -1,4 +1,4 @@
-// `pnpm test`: lint, typecheck, package and test every workspace through turbo, then sum the jest
+// `pnpm test`: lint (Biome, and the dependency rules), typecheck, package and test every workspace through turbo, then sum the jest
 // reports into one closing line. Fails when anything fails or when no test ran at all, and before
 // anything runs when this is not the Node of .node-version (production runs that major: nodejs24.x).
 import { spawnSync } from 'node:child_process';
@@ -31,6 +31,7 @@ const turbo = spawnSync(
     'turbo',
     'run',
     'lint',
+    'lint:deps',
     'typecheck',
     'test',
     '--concurrency=2',

@@ -16,6 +16,11 @@ export class RecordingLogger implements Logger {
   warn = (message: string, fields?: LogFields) => this.record('warn', message, fields);
   error = (message: string, fields?: LogFields) => this.record('error', message, fields);
 
+  /** The records whose field has this value (e.g. every record about one message or delivery). */
+  about(value: unknown, field = 'message_id'): LoggedLine[] {
+    return this.lines.filter((line) => line.fields[field] === value);
+  }
+
   find(message: string | RegExp): LoggedLine | undefined {
     return this.lines.find((l) =>
       typeof message === 'string' ? l.message === message : message.test(l.message),
@@ -34,5 +39,8 @@ export class RecordingMetrics<Name extends string = string> implements Metrics<N
   };
   get(name: Name): number {
     return this.counts.get(name) ?? 0;
+  }
+  snapshot(): Record<string, number> {
+    return Object.fromEntries(this.counts);
   }
 }

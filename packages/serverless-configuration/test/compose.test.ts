@@ -78,3 +78,30 @@ describe('serverless-compose.yml', () => {
     }
   });
 });
+
+describe('shared.yml', () => {
+  const shared = readYaml(join(__dirname, '..', 'shared.yml')) as {
+    provider: Record<string, unknown>;
+    esbuild: Record<string, unknown>;
+  };
+
+  it('pins Node 24 on arm64 for the functions and the bundles', () => {
+    expect(shared.provider).toMatchObject({ runtime: 'nodejs24.x', architecture: 'arm64' });
+    expect(shared.esbuild).toMatchObject({ target: 'node24', exclude: ['@aws-sdk/client-*'] });
+  });
+
+  it.each(stackDirs)('is where %s takes its provider and esbuild settings from', (dir) => {
+    const config = readYaml(join(root, 'services', dir, 'serverless.yml')) as {
+      service: string;
+      provider: Record<string, unknown>;
+      custom: Record<string, unknown>;
+    };
+    expect(config.service).toBe(`github-webhooks-${dir}`);
+    const variable = (expression: string) => `\${${expression}}`;
+    expect(config.custom.shared).toBe(variable('file(../../packages/serverless-configuration/shared.yml)'));
+    expect(config.custom.esbuild).toBe(variable('self:custom.shared.esbuild'));
+    for (const key of ['runtime', 'architecture', 'logRetentionInDays'])
+      expect(config.provider[key]).toBe(variable(`self:custom.shared.provider.${key}`));
+    expect(config.provider.region).toBe(variable('opt:region, self:custom.shared.provider.region'));
+  });
+});

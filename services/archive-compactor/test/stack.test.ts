@@ -1,38 +1,14 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { asArray as list, PackagedTemplate, STATEFUL_TYPES } from '@github-webhooks/fixtures';
 
-// Written by `pnpm run package` (turbo runs it before the tests).
-const templatePath = join(__dirname, '..', '.serverless', 'cloudformation-template-update-stack.json');
-
-interface Statement {
-  readonly Effect: string;
-  readonly Action: string | string[];
-  readonly Resource: unknown;
-  readonly Condition?: Record<string, Record<string, unknown>>;
-}
-interface Resource {
-  readonly Type: string;
-  readonly Properties: Record<string, unknown>;
-}
-
-const template = existsSync(templatePath)
-  ? (JSON.parse(readFileSync(templatePath, 'utf8')) as { Resources: Record<string, Resource> })
-  : undefined;
-
-const resources = (type: string) => Object.values(template?.Resources ?? {}).filter((r) => r.Type === type);
-const list = <T>(x: T | T[]): T[] => (Array.isArray(x) ? x : [x]);
-const statements = (): Statement[] =>
-  resources('AWS::IAM::Role').flatMap((role) =>
-    (role.Properties.Policies as { PolicyDocument: { Statement: Statement[] } }[]).flatMap(
-      (p) => p.PolicyDocument.Statement,
-    ),
-  );
+const template = PackagedTemplate.of(`${__dirname}/..`);
+const resources = (type: string) => template.ofType(type).map(([, resource]) => resource);
+const statements = () => template.roleStatements();
 const s3Statements = () => statements().filter((s) => list(s.Action).some((a) => a.startsWith('s3:')));
 const BUCKET = 'arn:aws:s3:::github-webhooks-archive-dev';
 
 describe('archive-compactor CloudFormation template', () => {
-  it('exists (run `pnpm run package` first)', () => {
-    expect(template).toBeDefined();
+  it('keeps the logical IDs of its stateful resources, so a deploy onto a live stage changes code, not data', () => {
+    expect(template.logicalIds(STATEFUL_TYPES)).toEqual(['CompactLogGroup', 'ServerlessDeploymentBucket']);
   });
 
   it('runs the compactor every hour', () => {

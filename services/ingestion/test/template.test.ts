@@ -1,39 +1,29 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import {
+  asArray,
+  PackagedTemplate,
+  STATEFUL_TYPES,
+  type CfnStatement as Statement,
+} from '@github-webhooks/fixtures';
 
-// `serverless package` (turbo runs it before the tests) writes the template this stack deploys.
-const path = join(__dirname, '..', '.serverless', 'cloudformation-template-update-stack.json');
-
-interface Resource {
-  readonly Type: string;
-  readonly Properties: Record<string, unknown>;
-  readonly DeletionPolicy?: string;
-}
-interface Statement {
-  readonly Effect: string;
-  readonly Action: string | string[];
-  readonly Resource: unknown;
-}
-
-const template = (): { Resources: Record<string, Resource>; Outputs: Record<string, unknown> } => {
-  if (!existsSync(path)) throw new Error(`${path} is missing: run \`pnpm run package\` first`);
-  return JSON.parse(readFileSync(path, 'utf8'));
-};
-const ofType = (type: string) => Object.entries(template().Resources).filter(([, r]) => r.Type === type);
-const resource = (name: string): Resource => {
-  const found = template().Resources[name];
-  if (!found) throw new Error(`no resource ${name}`);
-  return found;
-};
-const statements = (): Statement[] =>
-  ofType('AWS::IAM::Role').flatMap(([, role]) =>
-    ((role.Properties.Policies ?? []) as { PolicyDocument: { Statement: Statement[] } }[]).flatMap(
-      (p) => p.PolicyDocument.Statement,
-    ),
-  );
-const actions = (s: Statement) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
+const packaged = PackagedTemplate.of(`${__dirname}/..`);
+const template = () => ({ Resources: packaged.resources, Outputs: packaged.outputs });
+const ofType = (type: string) => packaged.ofType(type);
+const resource = (name: string) => packaged.resource(name);
+const statements = (): Statement[] => packaged.roleStatements();
+const actions = (s: Statement) => asArray(s.Action);
 
 describe('ingestion CloudFormation template', () => {
+  it('keeps the logical IDs of its stateful resources, so a deploy onto a live stage changes code, not data', () => {
+    expect(packaged.logicalIds(STATEFUL_TYPES)).toEqual([
+      'AllTopic',
+      'ArchiveBucket',
+      'ArchiveStream',
+      'PublicTopic',
+      'ServerlessDeploymentBucket',
+      'WebhookLogGroup',
+    ]);
+  });
+
   it('has the API route, the function, the stream, the bucket and both topics', () => {
     const routes = ofType('AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties.RouteKey);
     expect(routes).toEqual(['ANY /webhook']);

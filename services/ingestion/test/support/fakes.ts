@@ -1,12 +1,11 @@
 import { createPrivacyPolicy } from '@github-webhooks/events';
 import { TEST_SECRET } from '@github-webhooks/fixtures';
-import type { LogFields, Logger } from '@github-webhooks/runtime';
+import { RecordingLogger, RecordingMetrics } from '@github-webhooks/runtime/testing';
 import type {
   ArchiveSink,
   CallOptions,
   IngestDeps,
   IngestionMetric,
-  IngestionMetrics,
   PayloadStore,
   TopicMessage,
   TopicName,
@@ -41,35 +40,14 @@ export class MemoryPayloads implements PayloadStore {
   }
 }
 
-export interface LogLine {
-  readonly level: 'info' | 'warn' | 'error';
-  readonly message: string;
-  readonly fields: LogFields;
-}
-
-export class CapturingLogger implements Logger {
-  readonly lines: LogLine[] = [];
-  debug = () => undefined;
-  info = (message: string, fields: LogFields = {}) => this.lines.push({ level: 'info', message, fields });
-  warn = (message: string, fields: LogFields = {}) => this.lines.push({ level: 'warn', message, fields });
-  error = (message: string, fields: LogFields = {}) => this.lines.push({ level: 'error', message, fields });
-}
-
-export class CountingMetrics implements IngestionMetrics {
-  readonly counts = new Map<string, number>();
-  count(name: IngestionMetric, value = 1): void {
-    this.counts.set(name, (this.counts.get(name) ?? 0) + value);
-  }
-}
-
 export const RECEIVED_AT = new Date('2026-11-28T15:06:18.123Z');
 
 export function fakeDeps(overrides: Partial<IngestDeps> = {}) {
   const archive = new MemoryArchive();
   const topics = new MemoryTopics();
   const payloads = new MemoryPayloads();
-  const logger = new CapturingLogger();
-  const metrics = new CountingMetrics();
+  const logger = new RecordingLogger();
+  const metrics = new RecordingMetrics<IngestionMetric>();
   const deps: IngestDeps = {
     archive,
     topics,

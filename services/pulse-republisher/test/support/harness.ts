@@ -1,14 +1,14 @@
 import { brokerAddress, TcpProxy, type TestBroker, urlVia } from '@github-webhooks/fixtures';
 import { AmqpPublisher, type AmqpPublisherOptions, brokerObserver } from '@github-webhooks/pulse';
 import type { RepublishPorts, RepublishSettings } from '../../src';
-import { MemoryPayloads, RecordingLogger, RecordingMetrics } from './recording';
+import { MemoryPayloads, RecordingLogger, RepublisherMetrics } from './recording';
 import { defaultPolicy } from './records';
 
 export interface Harness {
   readonly proxy: TcpProxy;
   readonly publisher: AmqpPublisher;
   readonly logger: RecordingLogger;
-  readonly metrics: RecordingMetrics;
+  readonly metrics: RepublisherMetrics;
   readonly payloads: MemoryPayloads;
   readonly ports: RepublishPorts;
   readonly settings: RepublishSettings;
@@ -35,7 +35,7 @@ export async function startHarness(
   const allV1 = await broker.queue([{ exchange: v1, pattern: '#' }]);
   const mozillaV2 = await broker.queue([{ exchange: v2, pattern: 'mozilla.#' }]);
   const logger = new RecordingLogger();
-  const metrics = new RecordingMetrics();
+  const metrics = new RepublisherMetrics();
   const payloads = new MemoryPayloads();
   const useV2 = options.v2 ?? true;
   const publisher = new AmqpPublisher({
