@@ -1,5 +1,5 @@
 import { describeError, type Logger } from '@github-webhooks/runtime';
-import type { PublisherObserver } from './publisher';
+import type { PublisherObserver } from './connection';
 
 /**
  * Logs the broker connection's life and calls `onUnavailable` once per failed connect (a metric),

@@ -1,5 +1,6 @@
 export * from './broker-observer';
 export * from './broker-url';
+export * from './connection';
 export * from './errors';
 export * from './exchanges';
 export * from './message';

@@ -1,5 +1,4 @@
-import { type ChannelModel, type ConfirmChannel, connect } from 'amqplib';
-import { connectFailureReason, describeBroker } from './broker-url';
+import { type Link, openLink, type PublisherObserver } from './connection';
 import {
   BrokerUnavailableError,
   ConfirmTimeoutError,
@@ -18,15 +17,6 @@ export interface BrokerUrlRequest {
 /** The AMQP URL, or a function read on every connect (e.g. SSM, cached by the caller). */
 export type BrokerUrlSource = string | ((request: BrokerUrlRequest) => Promise<string>);
 
-/** Connection life events, for logs and metrics. `broker` never holds credentials. */
-export interface PublisherObserver {
-  connected?(event: { readonly broker: string }): void;
-  connectFailed?(error: BrokerUnavailableError): void;
-  connectionLost?(event: { readonly broker: string; readonly error: unknown }): void;
-  blocked?(event: { readonly broker: string; readonly reason: string }): void;
-  unblocked?(event: { readonly broker: string }): void;
-}
-
 export interface AmqpPublisherOptions {
   readonly url: BrokerUrlSource;
   /** Asserted (topic, durable) on each new connection; empty when they are managed elsewhere. */
@@ -43,14 +33,6 @@ export interface AmqpPublisherOptions {
   readonly connectionName?: string;
   readonly contentType?: string;
   readonly observer?: PublisherObserver;
-}
-
-interface Link {
-  readonly model: ChannelModel;
-  readonly channel: ConfirmChannel;
-  readonly broker: string;
-  /** Set once the connection or its channel closed (or was given up): never publish on it again. */
-  readonly state: { lost: boolean; failure: unknown };
 }
 
 /**
@@ -203,71 +185,21 @@ export class AmqpPublisher implements MessagePublisher {
 
   private async open(): Promise<Link> {
     const url = await this.resolveUrl();
-    const broker = describeBroker(url);
-    let model: ChannelModel;
     try {
-      model = await connect(url, {
-        noDelay: true, // without it Nagle holds each small publish frame ~40 ms
-        timeout: this.connectTimeoutMs,
-        clientProperties: {
-          connection_name: this.options.connectionName ?? 'github-webhooks-pulse-republisher',
-        },
+      const link = await openLink(url, {
+        connectionName: this.options.connectionName ?? 'github-webhooks-pulse-republisher',
+        timeoutMs: this.connectTimeoutMs,
+        exchanges: this.options.exchanges ?? [],
+        observer: this.observer,
+        onLost: (lost, error) => this.lose(lost, error),
       });
-    } catch (cause) {
-      const reason = connectFailureReason(cause);
-      if (reason === 'access_refused') this.refreshUrl = true;
-      const text =
-        reason === 'access_refused'
-          ? `the broker at ${broker} refused the credentials or vhost (ACCESS_REFUSED)`
-          : `cannot reach the broker at ${broker}`;
-      throw this.connectFailed(new BrokerUnavailableError(reason, broker, text, { cause }));
+      this.observer.connected?.({ broker: link.broker });
+      return link;
+    } catch (error) {
+      if (!(error instanceof BrokerUnavailableError)) throw error;
+      if (error.reason === 'access_refused') this.refreshUrl = true;
+      throw this.connectFailed(error);
     }
-    const state: Link['state'] = { lost: false, failure: undefined };
-    let link: Link | undefined;
-    const lost = (error: unknown): void => {
-      if (link !== undefined) this.lose(link, error);
-      else {
-        state.lost = true;
-        state.failure ??= error;
-      }
-    };
-    model.on('error', (error: unknown) => {
-      state.failure ??= error;
-    });
-    model.on('close', lost);
-    model.on('blocked', (reason: string) => this.observer.blocked?.({ broker, reason }));
-    model.on('unblocked', () => this.observer.unblocked?.({ broker }));
-    let channel: ConfirmChannel;
-    try {
-      channel = await model.createConfirmChannel();
-      channel.on('error', (error: unknown) => {
-        state.failure ??= error;
-      });
-      // One channel per connection: when it closes (e.g. a missing exchange), start afresh.
-      channel.on('close', () => lost(state.failure));
-      for (const exchange of this.options.exchanges ?? []) {
-        await channel.assertExchange(exchange, 'topic', { durable: true });
-      }
-    } catch (cause) {
-      state.lost = true;
-      await model.close().catch(() => undefined);
-      const reason = connectFailureReason(cause) === 'access_refused' ? 'access_refused' : 'setup_failed';
-      throw this.connectFailed(
-        new BrokerUnavailableError(reason, broker, `cannot set up the channel or exchanges on ${broker}`, {
-          cause,
-        }),
-      );
-    }
-    link = { model, channel, broker, state };
-    if (state.lost) {
-      throw this.connectFailed(
-        new BrokerUnavailableError('unreachable', broker, `the connection to ${broker} closed during setup`, {
-          cause: state.failure,
-        }),
-      );
-    }
-    this.observer.connected?.({ broker });
-    return link;
   }
 
   private async resolveUrl(): Promise<string> {
