@@ -1,5 +1,6 @@
 import { ConfigError, errorLine } from '@github-webhooks/runtime';
 import { type Command, parseCommandArgs } from './command';
+import { checkSecretsCommand } from './commands/check-secrets';
 import { compactCommand } from './commands/compact';
 import { listenCommand } from './commands/listen';
 import { replayCommand } from './commands/replay';
@@ -15,6 +16,7 @@ export const COMMANDS: readonly Command[] = [
   replayCommand,
   statsCommand,
   listenCommand,
+  checkSecretsCommand,
 ] as unknown as readonly Command[];
 
 export const HELP = `github-webhooks: run and inspect the GitHub webhooks pipeline on one machine
@@ -22,7 +24,7 @@ export const HELP = `github-webhooks: run and inspect the GitHub webhooks pipeli
 Usage: github-webhooks <command> [options]
 
 Commands:
-${COMMANDS.map((c) => `  ${c.name.padEnd(9)} ${c.summary}`).join('\n')}
+${COMMANDS.map((c) => `  ${c.name.padEnd(13)} ${c.summary}`).join('\n')}
 
 Run "github-webhooks <command> --help" for a command's options.`;
 

@@ -34,12 +34,18 @@ describe('github-webhooks command line', () => {
   it.each([
     [[], 2, /^$/],
     [['bogus'], 2, /unknown command "bogus"/],
-    [['serve', '--port', '99999', '--secret', 'x'], 2, /PORT must be a whole number/],
+    [['serve', '--port', '99999', '--secret', 'a-long-enough-secret'], 2, /PORT must be a whole number/],
+    [['serve', '--secret', ''], 2, /entry 1 has 0 characters; a webhook secret needs at least 8/],
+    [['serve', '--secret', 'a-long-enough-secret', '--secret', 'short'], 2, /entry 2 has 5 characters/],
     [['replay'], 2, /--from is required/],
     [['replay', '--from', 'yesterday', '--dry-run'], 2, /--from must be an hour/],
     [['compact', '--disposal', 'shred'], 2, /--disposal must be delete or tag/],
     [['compact', '--hour', new Date().toISOString().slice(0, 13)], 2, /is not closed yet/],
-    [['serve', '--secret', 'x', '--lateness', '0'], 2, /LATENESS_SECONDS must be a whole number from 30/],
+    [
+      ['serve', '--secret', 'a-long-enough-secret', '--lateness', '0'],
+      2,
+      /LATENESS_SECONDS must be a whole number from 30/,
+    ],
     [['stats', '--nope'], 2, /Unknown option '--nope'/],
     [['send', '--url', 'http://127.0.0.1:1/webhook', '--secret', 'x'], 2, /cannot reach/],
     [

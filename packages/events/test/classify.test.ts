@@ -1,4 +1,4 @@
-import { allExamples } from '@github-webhooks/fixtures';
+import { allExamples, exampleOf } from '@github-webhooks/fixtures';
 import {
   classify,
   createPrivacyPolicy,
@@ -11,11 +11,21 @@ import {
 
 const policy = createPrivacyPolicy();
 const publicRepo = { full_name: 'mozilla/gecko-dev', private: false, visibility: 'public' };
+/** A real example of the event with these fields replaced: the shape check needs a real payload. */
+const shaped = (event: string, fields: Record<string, unknown>) => ({
+  ...exampleOf(event).payload,
+  ...fields,
+});
 
 describe('classify', () => {
   it.each([
-    ['push', { repository: publicRepo }, true, 'allowlisted'],
-    ['push', { repository: { full_name: 'mozilla/gecko-dev', private: false } }, true, 'allowlisted'],
+    ['push', shaped('push', { repository: publicRepo }), true, 'allowlisted'],
+    [
+      'push',
+      shaped('push', { repository: { full_name: 'mozilla/gecko-dev', private: false } }),
+      true,
+      'allowlisted',
+    ],
     [
       'push',
       { repository: { ...publicRepo, private: true, visibility: 'private' } },
@@ -32,7 +42,9 @@ describe('classify', () => {
     ['push', {}, false, 'no_repository'],
     ['push', { repository: null }, false, 'no_repository'],
     ['push', { repository: [publicRepo] }, false, 'no_repository'],
-    ['issues', { action: 'opened', repository: publicRepo }, true, 'allowlisted'],
+    ['issues', shaped('issues', { action: 'opened', repository: publicRepo }), true, 'allowlisted'],
+    ['push', { repository: publicRepo }, false, 'shape_mismatch'],
+    ['push', shaped('member', { repository: publicRepo }), false, 'shape_mismatch'],
     ['check_run', { repository: publicRepo }, false, 'not_allowlisted'],
     ['brand_new_event', { repository: publicRepo }, false, 'not_allowlisted'],
     ['membership', { repository: publicRepo }, false, 'never_public_event'],
@@ -46,8 +58,10 @@ describe('classify', () => {
 
   it('makes configured extra events public', () => {
     const extended = parsePublicEvents('push, check_run,workflow_run');
-    expect(classify('check_run', { repository: publicRepo }, extended).public).toBe(true);
-    expect(classify('issues', { repository: publicRepo }, extended).public).toBe(false);
+    expect(classify('check_run', shaped('check_run', { repository: publicRepo }), extended).public).toBe(
+      true,
+    );
+    expect(classify('issues', shaped('issues', { repository: publicRepo }), extended).public).toBe(false);
   });
 
   describe('on every real example', () => {
@@ -96,9 +110,12 @@ describe('createPrivacyPolicy / parsePublicEvents', () => {
     expect(DEFAULT_PUBLIC_EVENTS).toHaveLength(17);
   });
 
-  it.each([['member'], ['push,repository'], ['Push'], ['push;watch']])('refuses %j', (list) => {
-    expect(() => parsePublicEvents(list)).toThrow(PolicyConfigError);
-  });
+  it.each([['member'], ['push,repository'], ['Push'], ['push;watch'], ['content_reference']])(
+    'refuses %j',
+    (list) => {
+      expect(() => parsePublicEvents(list)).toThrow(PolicyConfigError);
+    },
+  );
 });
 
 describe('repositoryFullName', () => {
@@ -109,5 +126,62 @@ describe('repositoryFullName', () => {
     [{ repository: 'mozilla/gecko-dev' }, undefined],
   ])('%j → %s', (payload, expected) => {
     expect(repositoryFullName(payload)).toBe(expected);
+  });
+});
+
+describe('restricted content', () => {
+  const publicOf = (event: string) =>
+    exampleOf(event, (e) => classify(e.event, e.payload, policy).public).payload as Record<string, unknown>;
+  const release = publicOf('release');
+  const review = publicOf('pull_request_review');
+  const pullRequest = publicOf('pull_request');
+  const pr = pullRequest.pull_request as Record<string, unknown>;
+  const secretTeam = { id: 1, name: 'embargo', slug: 'embargo', privacy: 'secret' };
+
+  it.each<[string, string, Record<string, unknown>]>([
+    ['a draft release', 'release', { ...release, release: { ...(release.release as object), draft: true } }],
+    [
+      'a release that does not say',
+      'release',
+      { ...release, release: { ...(release.release as object), draft: undefined } },
+    ],
+    [
+      'a pending review',
+      'pull_request_review',
+      { ...review, review: { ...(review.review as object), state: 'pending' } },
+    ],
+    [
+      'a PENDING review',
+      'pull_request_review',
+      { ...review, review: { ...(review.review as object), state: 'PENDING' } },
+    ],
+    [
+      'a secret team requested',
+      'pull_request',
+      { ...pullRequest, action: 'review_requested', requested_team: secretTeam },
+    ],
+    [
+      'a secret team among the requested',
+      'pull_request',
+      { ...pullRequest, pull_request: { ...pr, requested_teams: [secretTeam] } },
+    ],
+    [
+      'a review of a pull request with a secret team',
+      'pull_request_review',
+      { ...review, pull_request: { ...(review.pull_request as object), requested_teams: [secretTeam] } },
+    ],
+  ])('keeps %s private (%s)', (_what, event, payload) => {
+    expect(classify(event, payload, policy)).toEqual({ public: false, reason: 'restricted_content' });
+  });
+
+  it.each<[string, Record<string, unknown>]>([
+    ['release', release],
+    ['pull_request_review', review],
+    [
+      'pull_request',
+      { ...pullRequest, pull_request: { ...pr, requested_teams: [{ ...secretTeam, privacy: 'closed' }] } },
+    ],
+  ])('leaves the public %s public', (event, payload) => {
+    expect(classify(event, payload, policy).public).toBe(true);
   });
 });

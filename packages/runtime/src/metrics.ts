@@ -17,6 +17,7 @@ export const METRICS = {
     'RejectedInvalidSignature',
     'RejectedMalformedPayload',
     'SecretsUnavailable',
+    'SecretRefused',
     'DownstreamFailed',
     'StoredByReference',
     'Archived',

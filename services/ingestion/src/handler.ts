@@ -34,7 +34,7 @@ const handle = apiGatewayHandler(
         public: config.publicTopicArn,
       }),
       payloads: new S3ObjectStore({ client: new S3Client(clientOptions), bucket: config.archiveBucket }),
-      secrets: ssmSecrets(config.secretsParameter, config.secretsTtlSeconds),
+      secrets: ssmSecrets(config.secretsParameter, config.secretsTtlSeconds, monitoring),
       policy: config.policy,
       logger: monitoring.logger,
       metrics: monitoring.metrics,

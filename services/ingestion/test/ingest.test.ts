@@ -253,3 +253,36 @@ describe('ingestion handler', () => {
       expect(line.fields).toMatchObject({ delivery_id: good.id, event: 'push' });
   });
 });
+
+describe('a signed delivery resent under another event name (the header is not signed)', () => {
+  const captured = allExamples().filter(
+    (e) =>
+      ['member', 'membership', 'repository', 'team_add', 'public'].includes(e.event) &&
+      (e.payload.repository as { private?: unknown } | undefined)?.private === false,
+  );
+  const claims = ['push', 'issues', 'watch', 'release', 'pull_request', 'create'];
+
+  it.each(claims)('is archived and kept private when it claims to be %s', async (claimed) => {
+    expect(captured.length).toBeGreaterThan(5);
+    const fakes = fakeDeps();
+    for (const example of captured) {
+      const original = signedRequest({ event: example.event, payload: example.payload });
+      const resent = {
+        ...original,
+        headers: {
+          ...original.headers,
+          'X-GitHub-Event': claimed,
+          'X-GitHub-Delivery': `${original.id}-resent`,
+        },
+      };
+      const result = await post(fakes, resent);
+      expect([example.name, result.statusCode, bodyOf(result).public]).toEqual([example.name, 202, false]);
+    }
+    expect(fakes.archive.lines).toHaveLength(captured.length);
+    expect(fakes.topics.messages.public).toEqual([]);
+    const reasons = fakes.logger.lines
+      .filter((l) => l.message === 'delivery accepted')
+      .map((l) => l.fields.privacy);
+    expect(new Set(reasons)).toEqual(new Set(['shape_mismatch']));
+  });
+});

@@ -40,6 +40,11 @@ Options (environment variable in brackets, then default):
     const config = readServeConfig(values, env);
     const logger = new JsonLogger('github-webhooks');
     if (config.secrets.length === 0) logger.warn('signatures are NOT verified (--insecure-no-signature)');
+    if (config.weakSecrets > 0) {
+      logger.warn('webhook secret shorter than 16 characters: use a longer one (openssl rand -hex 32)', {
+        weak_secrets: config.weakSecrets,
+      });
+    }
     const stack = await startStack(config, logger);
     await new Promise<void>((resolve) => {
       const stop = (signal: string) => {

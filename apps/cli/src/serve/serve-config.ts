@@ -1,6 +1,6 @@
 import { type PrivacyPolicy, parsePublicEvents } from '@github-webhooks/events';
 import { type Exchanges, readExchanges } from '@github-webhooks/pulse';
-import { type Env, type Settings, splitList } from '@github-webhooks/runtime';
+import { checkSecrets, describeRefused, type Env, type Settings, splitList } from '@github-webhooks/runtime';
 import { commandSettings } from '../command';
 import { UsageError } from '../errors';
 
@@ -9,6 +9,8 @@ export interface ServeConfig {
   readonly host: string;
   /** Empty only with --insecure-no-signature. */
   readonly secrets: readonly string[];
+  /** Secrets shorter than recommended (warned about at start). */
+  readonly weakSecrets: number;
   readonly archiveDir: string;
   readonly amqpUrl: string;
   readonly exchanges: Exchanges;
@@ -53,17 +55,22 @@ export const SERVE_FLAGS = {
 
 /** Flags win over the environment, which wins over the defaults. Errors name the setting. */
 export function readServeConfig(flags: ServeFlags, env: Env): ServeConfig {
+  // Each --secret counts as given, even empty: an empty HMAC key would let anyone sign.
   const secrets = [...(flags.secret ?? []), ...splitList(env.WEBHOOK_SECRETS)];
   if (secrets.length === 0 && !flags['insecure-no-signature']) {
     throw new UsageError(
       'WEBHOOK_SECRETS (or --secret) must name at least one webhook secret; --insecure-no-signature accepts unsigned deliveries',
     );
   }
+  const check = checkSecrets(secrets);
+  if (check.refused.length > 0)
+    throw new UsageError(describeRefused('WEBHOOK_SECRETS (or --secret)', check.refused));
   const settings = commandSettings(flags, SERVE_FLAGS, env);
   return {
     port: settings.integer('PORT', { fallback: 8080, min: 0, max: 65_535 }),
     host: settings.string('HOST', '0.0.0.0'),
     secrets,
+    weakSecrets: check.weak.length,
     archiveDir: settings.string('ARCHIVE_DIR', './data'),
     ...readPulseSettings(settings),
     compactIntervalMs:

@@ -1,6 +1,8 @@
 import type { WebhookPayload } from '../delivery/types';
 import { NEVER_PUBLIC_EVENTS } from './default-allowlist';
+import { matchesEventShape } from './event-shape';
 import type { PrivacyPolicy } from './policy';
+import { restrictedContent } from './restricted-content';
 
 export type PrivacyReason =
   | 'allowlisted'
@@ -9,7 +11,11 @@ export type PrivacyReason =
   | 'no_repository'
   | 'private_repository'
   | 'non_public_visibility'
-  | 'unroutable_repository';
+  | 'unroutable_repository'
+  /** The payload does not have the shape of the event its (unsigned) header claims. */
+  | 'shape_mismatch'
+  /** Content GitHub shows only to some people (a draft release, a pending review, a secret team). */
+  | 'restricted_content';
 
 export interface Classification {
   readonly public: boolean;
@@ -20,7 +26,9 @@ const FULL_NAME = /^[A-Za-z0-9._-]+\/[A-Za-z0-9._-]+$/;
 
 /**
  * Public or private, and why. When in doubt, private: the repository must say `private: false`,
- * its `visibility` (when present) must be `public`, and the event must be allowlisted.
+ * its `visibility` (when present) must be `public`, the event must be allowlisted, the payload must
+ * have the shape of that event (the event name comes from an unsigned header), and it must hold
+ * nothing GitHub shows only to some people.
  */
 export function classify(event: string, payload: WebhookPayload, policy: PrivacyPolicy): Classification {
   if (NEVER_PUBLIC_EVENTS.has(event)) return verdict(false, 'never_public_event');
@@ -36,6 +44,8 @@ export function classify(event: string, payload: WebhookPayload, policy: Privacy
     return verdict(false, 'unroutable_repository');
   }
   if (!policy.publicEvents.has(event)) return verdict(false, 'not_allowlisted');
+  if (!matchesEventShape(event, payload)) return verdict(false, 'shape_mismatch');
+  if (restrictedContent(event, payload) !== undefined) return verdict(false, 'restricted_content');
   return verdict(true, 'allowlisted');
 }
 

@@ -1,0 +1,58 @@
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import {
+  checkSecrets,
+  describeError,
+  describeRefused,
+  parseSecretList,
+  RECOMMENDED_SECRET_LENGTH,
+} from '@github-webhooks/runtime';
+import { defineCommand } from '../command';
+import { UsageError } from '../errors';
+
+export const checkSecretsCommand = defineCommand({
+  name: 'check-secrets',
+  summary: 'check the webhook secrets in SSM before a deploy (refuses any shorter than 8 characters)',
+  help: `Usage: github-webhooks check-secrets --ssm-parameter NAME [--region REGION]
+
+Reads the SSM SecureString holding the webhook secrets (one per line) and exits 1 when any entry is
+shorter than 8 characters (an empty or trivial HMAC key lets anyone sign), warning about entries
+shorter than 16. The ingestion stack runs it before every deploy. Never prints a secret.
+
+Options:
+  --ssm-parameter NAME  e.g. /github-webhooks/prod/webhook-secrets
+  --region REGION       default: the SDK's (AWS_REGION)`,
+  options: {
+    'ssm-parameter': { type: 'string' },
+    region: { type: 'string' },
+  },
+  async run(values) {
+    const name = values['ssm-parameter'];
+    if (!name) throw new UsageError('--ssm-parameter is required');
+    const client = new SSMClient(values.region === undefined ? {} : { region: values.region });
+    let value: string | undefined;
+    try {
+      const output = await client.send(new GetParameterCommand({ Name: name, WithDecryption: true }));
+      value = output.Parameter?.Value;
+    } catch (error) {
+      console.error(
+        `github-webhooks check-secrets: cannot read SSM parameter ${name}: ${describeError(error).name}`,
+      );
+      return 1;
+    } finally {
+      client.destroy();
+    }
+    const source = `SSM parameter ${name}`;
+    const check = checkSecrets(parseSecretList(value ?? '', source));
+    if (check.refused.length > 0) {
+      console.error(`github-webhooks check-secrets: ${describeRefused(source, check.refused)}`);
+      return 1;
+    }
+    for (const entry of check.weak) {
+      console.error(
+        `github-webhooks check-secrets: warning: entry ${entry.index + 1} has ${entry.length} characters; ${RECOMMENDED_SECRET_LENGTH} or more is recommended`,
+      );
+    }
+    console.log(`${source}: ${check.usable.length} secret(s), none shorter than 8 characters`);
+    return 0;
+  },
+});
