@@ -43,7 +43,8 @@ export function deriveEventShapes(schema: {
     }
     if (Array.isArray(n.allOf)) {
       const sets = (n.allOf as unknown[]).map(typesOf).filter((s) => s.size > 0);
-      return sets.reduce((a, b) => new Set([...a].filter((t) => b.has(t))), sets[0] ?? new Set<JsonType>());
+      // The types every part allows.
+      return new Set([...(sets[0] ?? [])].filter((t) => sets.every((s) => s.has(t))));
     }
     return new Set();
   };

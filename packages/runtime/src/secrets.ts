@@ -40,12 +40,15 @@ export function checkSecrets(secrets: readonly string[]): SecretCheck {
   const usable: string[] = [];
   const refused: SecretEntry[] = [];
   const weak: SecretEntry[] = [];
-  secrets.forEach((secret, index) => {
+  for (const [index, secret] of secrets.entries()) {
     const entry = { index, length: secret.length };
-    if (secret.length < MIN_SECRET_LENGTH) return refused.push(entry);
+    if (secret.length < MIN_SECRET_LENGTH) {
+      refused.push(entry);
+      continue;
+    }
     usable.push(secret);
     if (secret.length < RECOMMENDED_SECRET_LENGTH) weak.push(entry);
-  });
+  }
   return { usable, refused, weak };
 }
 
