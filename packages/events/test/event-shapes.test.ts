@@ -9,9 +9,9 @@ const schema = JSON.parse(readFileSync(require.resolve('@octokit/webhooks-schema
 
 describe('event shapes', () => {
   it('are the ones GitHub’s published schemas give (UPDATE_EVENT_SHAPES=1 rewrites the file)', () => {
-    const derived = `${JSON.stringify(deriveEventShapes(schema), null, 1)}\n`;
-    if (process.env.UPDATE_EVENT_SHAPES === '1') writeFileSync(committed, derived);
-    expect(readFileSync(committed, 'utf8')).toBe(derived);
+    const derived = deriveEventShapes(schema);
+    if (process.env.UPDATE_EVENT_SHAPES === '1') writeFileSync(committed, `${JSON.stringify(derived, null, 1)}\n`);
+    expect(JSON.parse(readFileSync(committed, 'utf8'))).toEqual(derived);
   });
 
   const examples = allExamples();
