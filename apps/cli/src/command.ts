@@ -36,6 +36,7 @@ export function commandSettings(values: object, flags: Readonly<Record<string, s
     const value = (values as Record<string, unknown>)[flag];
     if (typeof value === 'string') fromFlags[variable] = value;
     else if (Array.isArray(value)) fromFlags[variable] = value.join(',');
+    else if (value === true) fromFlags[variable] = 'true';
     flagOf[variable] = `--${flag}`;
   }
   return new Settings([{ values: fromFlags, origin: (variable) => flagOf[variable] }, { values: env }]);

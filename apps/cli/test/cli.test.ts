@@ -47,6 +47,17 @@ describe('github-webhooks command line', () => {
       /LATENESS_SECONDS must be a whole number from 30/,
     ],
     [['stats', '--nope'], 2, /Unknown option '--nope'/],
+    [
+      ['serve', '--secret', 'a-long-enough-secret', '--amqp-url', 'amqp://u:p@pulse.example.com/'],
+      2,
+      /AMQP_URL must hold an amqps:\/\/ URL to a broker on another machine, not amqp:\/\/; use amqps:\/\/, or --allow-insecure-amqp/,
+    ],
+    [
+      ['replay', '--from', '2026-11-28T10', '--amqp-url', 'amqp://u:p@10.0.0.7/'],
+      2,
+      /to a broker on another machine/,
+    ],
+    [['listen', '--amqp-url', 'amqp://u:p@pulse.example.com/'], 2, /to a broker on another machine/],
     [['send', '--url', 'http://127.0.0.1:1/webhook', '--secret', 'x'], 2, /cannot reach/],
     [
       ['send', '--event', 'no_such_event', '--url', 'http://127.0.0.1:1/webhook'],

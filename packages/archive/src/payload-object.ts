@@ -3,17 +3,14 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { type PayloadRef, payloadKey } from '@github-webhooks/events';
 import { PayloadRefError } from './errors';
 
-/** The gzip object stored at `payloads/<GUID>.json.gz` for an oversize payload, and its reference. */
+/** The gzip object stored at `payloads/<GUID>-<sha256>.json.gz` for an oversize payload, and its reference. */
 export function createPayloadObject(
   deliveryId: string,
   payloadText: string,
 ): { ref: PayloadRef; body: Buffer } {
   const bytes = Buffer.from(payloadText);
-  const ref = {
-    key: payloadKey(deliveryId),
-    bytes: bytes.byteLength,
-    sha256: createHash('sha256').update(bytes).digest('hex'),
-  };
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const ref = { key: payloadKey(deliveryId, sha256), bytes: bytes.byteLength, sha256 };
   return { ref, body: gzipSync(bytes) };
 }
 

@@ -7,7 +7,7 @@ describe('payload objects', () => {
 
   it('round-trips the exact payload text', () => {
     const { ref, body } = createPayloadObject('g-1', text);
-    expect(ref.key).toBe('payloads/g-1.json.gz');
+    expect(ref.key).toBe(`payloads/g-1-${ref.sha256}.json.gz`);
     expect(ref.bytes).toBe(Buffer.byteLength(text));
     expect(body.length).toBeLessThan(ref.bytes);
     expect(openPayloadObject(ref, body)).toBe(text);

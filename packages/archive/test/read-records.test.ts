@@ -1,6 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import { formatRecordLine } from '@github-webhooks/events';
-import { allExamples } from '@github-webhooks/fixtures';
+import { allExamples, exampleOf } from '@github-webhooks/fixtures';
 import fc from 'fast-check';
 import { type ReadItem, readRecords } from '../src';
 
@@ -61,13 +61,10 @@ describe('readRecords', () => {
     expect(ids(await collect(Buffer.from(text)))).toEqual(['id-0', 'id-1']);
   });
 
+  // A real push of a public repository: the shape check needs a real payload to make it public.
+  const pushBody = { ...exampleOf('push').payload, repository: { full_name: 'o/r', private: false } };
   const legacy = (i: number, extra: object = {}) =>
-    JSON.stringify({
-      event: 'push',
-      request_id: `legacy-${i}`,
-      body: { repository: { full_name: 'o/r', private: false } },
-      ...extra,
-    });
+    JSON.stringify({ event: 'push', request_id: `legacy-${i}`, body: pushBody, ...extra });
 
   it("reads the original system's concatenated records, timed by the object", async () => {
     const fallbackReceivedAt = new Date('2019-05-01T10:20:30.000Z');
@@ -86,9 +83,7 @@ describe('readRecords', () => {
       ['legacy-3', '2019-05-01T10:20:30.000Z', false, true],
     ]);
     const first = items[0];
-    expect(first?.kind === 'record' && JSON.parse(first.line).payload).toEqual({
-      repository: { full_name: 'o/r', private: false },
-    });
+    expect(first?.kind === 'record' && JSON.parse(first.line).payload).toEqual(pushBody);
   });
 
   it('reads a single legacy record per line', async () => {

@@ -1,17 +1,23 @@
+import { createHash } from 'node:crypto';
 import {
   ArchiveFormatError,
   addHours,
+  deliveryKey,
   formatRecordLine,
   hourLabel,
   hourlyKey,
   hourOfKey,
   hourPath,
   hourStart,
+  isPayloadKeyOf,
+  legacyPayloadKey,
   manifestKey,
   parseHourLabel,
   parseRecord,
   payloadKey,
+  payloadTextOf,
   quarantinePrefix,
+  RECORD_FORMAT_VERSION,
   rawPrefix,
   recordMeta,
 } from '../src';
@@ -22,7 +28,14 @@ const meta = { deliveryId: 'g-1', event: 'push', receivedAt: at, public: true };
 describe('formatRecordLine / parseRecord', () => {
   it('writes one newline-terminated line with the documented fields in order', () => {
     const line = formatRecordLine(
-      { ...meta, hookId: '9', target: { type: 'organization', id: '42' } },
+      {
+        ...meta,
+        hookId: '9',
+        target: { type: 'organization', id: '42' },
+        privacy: 'allowlisted',
+        repository: 'o/r',
+        action: 'opened',
+      },
       { payloadText: '{"a":1}' },
     );
     expect(line.endsWith('}\n')).toBe(true);
@@ -35,6 +48,11 @@ describe('formatRecordLine / parseRecord', () => {
       'hook_id',
       'target',
       'public',
+      'format_version',
+      'privacy',
+      'repository',
+      'action',
+      'payload_sha256',
       'payload',
     ]);
     expect(record).toEqual({
@@ -44,14 +62,25 @@ describe('formatRecordLine / parseRecord', () => {
       hook_id: '9',
       target: { type: 'organization', id: '42' },
       public: true,
+      format_version: RECORD_FORMAT_VERSION,
+      privacy: 'allowlisted',
+      repository: 'o/r',
+      action: 'opened',
+      payload_sha256: createHash('sha256').update('{"a":1}').digest('hex'),
       payload: { a: 1 },
     });
+    expect(RECORD_FORMAT_VERSION).toBe(2);
   });
 
   it('writes payload_ref instead of payload for stored payloads', () => {
-    const ref = { key: 'payloads/g-1.json.gz', bytes: 3, sha256: 'a'.repeat(64) };
+    const ref = { key: `payloads/g-1-${'a'.repeat(64)}.json.gz`, bytes: 3, sha256: 'a'.repeat(64) };
     const record = parseRecord(JSON.parse(formatRecordLine(meta, { payloadRef: ref })));
-    expect(record).toMatchObject({ hook_id: null, target: null, payload_ref: ref });
+    expect(record).toMatchObject({
+      hook_id: null,
+      target: null,
+      payload_ref: ref,
+      payload_sha256: ref.sha256,
+    });
     expect(record.payload).toBeUndefined();
   });
 
@@ -62,6 +91,54 @@ describe('formatRecordLine / parseRecord', () => {
     );
     const record = parseRecord(JSON.parse(line));
     expect(formatRecordLine(recordMeta(record), { payloadText: JSON.stringify(record.payload) })).toBe(line);
+  });
+
+  it('reads records of format 1 (written before format_version), which have none of its fields', () => {
+    const v1 =
+      '{"delivery_id":"g-1","event":"push","received_at":"2026-11-28T15:06:18.123Z","hook_id":null,"target":null,"public":true,"payload":{"a":1}}';
+    expect(parseRecord(JSON.parse(v1))).toEqual(JSON.parse(v1));
+    expect(payloadTextOf(v1)).toBe('{"a":1}');
+    expect(deliveryKey(parseRecord(JSON.parse(v1)), v1)).toBe(
+      deliveryKey(parseRecord(JSON.parse(formatRecordLine(meta, { payloadText: '{"a":1}' }))), 'unused'),
+    );
+  });
+
+  it('keys a format-1 record by its payload reference, or by its re-serialized payload when the line is not its own', () => {
+    const ref = { key: 'payloads/g.json.gz', bytes: 1, sha256: 'b'.repeat(64) };
+    const byRef = {
+      delivery_id: 'g',
+      event: 'push',
+      received_at: at.toISOString(),
+      hook_id: '7',
+      target: null,
+      public: true,
+      payload_ref: ref,
+    };
+    expect(deliveryKey(byRef, '{}')).toBe(`g/7/${'b'.repeat(16)}`);
+    const { payload_ref: _ref, ...rest } = byRef;
+    const inline = { ...rest, payload: { a: 1 } };
+    expect(deliveryKey(inline, 'not the line')).toBe(
+      deliveryKey(inline, '{"payload":{"a":1}}'.replace('{"payload"', '{"x":0,"payload"')),
+    );
+  });
+
+  it('tells deliveries apart by GUID, hook and payload, never by GUID alone', () => {
+    const key = (hookId: string, payloadText: string) => {
+      const line = formatRecordLine({ ...meta, hookId }, { payloadText });
+      return deliveryKey(parseRecord(JSON.parse(line)), line);
+    };
+    expect(key('1', '{"a":1}')).toBe(key('1', '{"a":1}'));
+    expect(key('1', '{"a":1}')).not.toBe(key('2', '{"a":1}'));
+    expect(key('1', '{"a":1}')).not.toBe(key('1', '{"a":2}'));
+  });
+
+  it.each([
+    ['{"delivery_id":"x","payload":{"k":",\\"payload\\":1"}}', '{"k":",\\"payload\\":1"}'],
+    ['{"delivery_id":"x","action":"\\",\\"payload\\":","payload":{}}', '{}'],
+    ['{"delivery_id":"x","payload_ref":{}}', undefined],
+    ['{"delivery_id":"x","payload":', undefined],
+  ])('finds the payload text of %s without parsing it', (line, text) => {
+    expect(payloadTextOf(line)).toBe(text);
   });
 
   const valid = JSON.parse(formatRecordLine(meta, { payloadText: '{}' }));
@@ -77,6 +154,10 @@ describe('formatRecordLine / parseRecord', () => {
     ['no payload', { ...valid, payload: undefined }],
     ['both payload and ref', { ...valid, payload_ref: { key: 'k', bytes: 1, sha256: 'a'.repeat(64) } }],
     ['bad ref', { ...valid, payload: undefined, payload_ref: { key: 'k', bytes: 1, sha256: 'xyz' } }],
+    ['bad format_version', { ...valid, format_version: '2' }],
+    ['bad privacy', { ...valid, privacy: 1 }],
+    ['bad repository', { ...valid, repository: {} }],
+    ['bad payload_sha256', { ...valid, payload_sha256: 'abc' }],
   ])('rejects a record with %s', (_name, value) => {
     expect(() => parseRecord(value)).toThrow(ArchiveFormatError);
   });
@@ -91,7 +172,12 @@ describe('archive keys', () => {
     expect(hourlyKey(hour)).toBe('hourly/2026/11/28/15.ndjson.gz');
     expect(manifestKey(hour)).toBe('hourly/2026/11/28/15.manifest.json');
     expect(quarantinePrefix(hour)).toBe('quarantine/2026/11/28/15/');
-    expect(payloadKey('g-1')).toBe('payloads/g-1.json.gz');
+    expect(payloadKey('g-1', 'f'.repeat(64))).toBe(`payloads/g-1-${'f'.repeat(64)}.json.gz`);
+    expect(legacyPayloadKey('g-1')).toBe('payloads/g-1.json.gz');
+    expect(isPayloadKeyOf('payloads/g-1.json.gz', 'g-1', 'f'.repeat(64))).toBe(true);
+    expect(isPayloadKeyOf(`payloads/g-1-${'f'.repeat(64)}.json.gz`, 'g-1', 'f'.repeat(64))).toBe(true);
+    expect(isPayloadKeyOf(`payloads/g-2-${'f'.repeat(64)}.json.gz`, 'g-1', 'f'.repeat(64))).toBe(false);
+    expect(isPayloadKeyOf(`payloads/g-1-${'e'.repeat(64)}.json.gz`, 'g-1', 'f'.repeat(64))).toBe(false);
     expect(hourLabel(hour)).toBe('2026-11-28T15');
     expect(addHours(hour, -16).toISOString()).toBe('2026-11-27T23:00:00.000Z');
   });

@@ -166,6 +166,16 @@ describe('restricted content', () => {
       { ...pullRequest, pull_request: { ...pr, requested_teams: [secretTeam] } },
     ],
     [
+      'requested teams that are not a list',
+      'pull_request',
+      { ...pullRequest, pull_request: { ...pr, requested_teams: 'x' } },
+    ],
+    [
+      'a review without a state',
+      'pull_request_review',
+      { ...review, review: { ...(review.review as object), state: undefined } },
+    ],
+    [
       'a review of a pull request with a secret team',
       'pull_request_review',
       { ...review, pull_request: { ...(review.pull_request as object), requested_teams: [secretTeam] } },
@@ -176,6 +186,7 @@ describe('restricted content', () => {
 
   it.each<[string, Record<string, unknown>]>([
     ['release', release],
+    ['pull_request', { ...pullRequest, pull_request: { ...pr, requested_teams: null } }],
     ['pull_request_review', review],
     [
       'pull_request',

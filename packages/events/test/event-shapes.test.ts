@@ -10,7 +10,8 @@ const schema = JSON.parse(readFileSync(require.resolve('@octokit/webhooks-schema
 describe('event shapes', () => {
   it('are the ones GitHub’s published schemas give (UPDATE_EVENT_SHAPES=1 rewrites the file)', () => {
     const derived = deriveEventShapes(schema);
-    if (process.env.UPDATE_EVENT_SHAPES === '1') writeFileSync(committed, `${JSON.stringify(derived, null, 1)}\n`);
+    if (process.env.UPDATE_EVENT_SHAPES === '1')
+      writeFileSync(committed, `${JSON.stringify(derived, null, 1)}\n`);
     expect(JSON.parse(readFileSync(committed, 'utf8'))).toEqual(derived);
   });
 
@@ -49,3 +50,29 @@ describe('event shapes', () => {
     expect(matchesEventShape(event, payload)).toBe(false);
   });
 });
+
+describe('matchesEventShape, on the JSON types', () => {
+  const push = exampleOfPush();
+  it.each<[string, Record<string, unknown>, boolean]>([
+    ['an integer where a number may be', { ...push, created: true }, true],
+    ['null where a string must be', { ...push, ref: null }, false],
+    ['an array where an object must be', { ...push, pusher: [] }, false],
+    ['a string where an array must be', { ...push, commits: 'none' }, false],
+  ])('%s: %s', (_name, payload, fits) => {
+    expect(matchesEventShape('push', payload)).toBe(fits);
+  });
+
+  it('takes a fraction for an integer field nowhere, and an integer for a number field everywhere', () => {
+    const status = allExamples().find((e) => e.event === 'status')?.payload as Record<string, unknown>;
+    expect(matchesEventShape('status', status)).toBe(true);
+    expect(matchesEventShape('status', { ...status, id: 1.5 })).toBe(false);
+  });
+
+  it('refuses an event it does not know', () => {
+    expect(matchesEventShape('no_such_event', {})).toBe(false);
+  });
+});
+
+function exampleOfPush(): Record<string, unknown> {
+  return allExamples().find((e) => e.event === 'push')?.payload as Record<string, unknown>;
+}

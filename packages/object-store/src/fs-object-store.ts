@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type Dirent, constants as fsConstants } from 'node:fs';
 import {
   type FileHandle,
+  link,
   mkdir,
   open,
   readdir,
@@ -108,7 +109,21 @@ export class FsObjectStore implements ObjectStore {
       throw error;
     }
     await handle.close();
-    await rename(temp, path);
+    if (options.ifAbsent) {
+      // link() creates the name only if it does not exist: an atomic "write if absent".
+      let created = true;
+      try {
+        await link(temp, path);
+      } catch (error) {
+        if ((error as { code?: string }).code !== 'EEXIST') throw error;
+        created = false;
+      } finally {
+        await rm(temp, { force: true });
+      }
+      if (!created) return;
+    } else {
+      await rename(temp, path);
+    }
     await syncDirectory(dir);
     // A new object starts without tags, as on S3.
     await rm(this.tagPathOf(key), { force: true });

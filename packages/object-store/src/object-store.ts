@@ -12,6 +12,11 @@ export interface PutOptions {
   readonly contentType?: string;
   readonly contentEncoding?: string;
   readonly signal?: AbortSignal;
+  /**
+   * Write only when no object has this key yet; when one has, leave it and resolve (for
+   * content-addressed keys, whose object can only hold these bytes). S3: `If-None-Match: *`.
+   */
+  readonly ifAbsent?: boolean;
 }
 
 export interface ObjectStore {

@@ -112,15 +112,23 @@ export class S3ObjectStore implements ObjectStore {
       Key: this.prefix + key,
       ...(options.contentType === undefined ? {} : { ContentType: options.contentType }),
       ...(options.contentEncoding === undefined ? {} : { ContentEncoding: options.contentEncoding }),
+      ...(options.ifAbsent ? { IfNoneMatch: '*' } : {}),
     };
-    if (isUint8Array(body) && body.byteLength <= this.partSize) {
-      // One request: no multipart bookkeeping for small objects (manifests, quarantine files).
-      await this.client.send(
-        new PutObjectCommand({ ...params, Body: body }),
-        options.signal === undefined ? {} : { abortSignal: options.signal },
-      );
+    if (isUint8Array(body) && (body.byteLength <= this.partSize || options.ifAbsent)) {
+      // One request: no multipart bookkeeping for small objects (manifests, quarantine files, payloads).
+      try {
+        await this.client.send(
+          new PutObjectCommand({ ...params, Body: body }),
+          options.signal === undefined ? {} : { abortSignal: options.signal },
+        );
+      } catch (error) {
+        // 412: the key is taken (ifAbsent); its object is the one wanted.
+        if (options.ifAbsent && isAlreadyThere(error)) return;
+        throw error;
+      }
       return;
     }
+    if (options.ifAbsent) throw new TypeError('ifAbsent writes take a buffer, not a stream');
     const abortController = new AbortController();
     const onAbort = () => abortController.abort(options.signal?.reason);
     options.signal?.addEventListener('abort', onAbort, { once: true });
@@ -213,6 +221,16 @@ export class S3ObjectStore implements ObjectStore {
 
 export class S3DeleteError extends Error {
   override readonly name = 'S3DeleteError';
+}
+
+/** A conditional write found the key taken (412), or raced another one for it (409). */
+function isAlreadyThere(error: unknown): boolean {
+  const e = error as { name?: unknown; $metadata?: { httpStatusCode?: number } } | null;
+  return (
+    e?.name === 'PreconditionFailed' ||
+    e?.$metadata?.httpStatusCode === 412 ||
+    e?.name === 'ConditionalRequestConflict'
+  );
 }
 
 /** S3 says NoSuchKey for GET and NotFound for HEAD; checked by name (SDK errors cross realms). */

@@ -11,14 +11,21 @@ export function describeBroker(url: string): string {
   }
 }
 
+/** 127.0.0.0/8, ::1 and localhost: a broker on this machine, where plain text crosses no network. */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
 /**
- * Checks a URL read from configuration: `amqps://` (TLS) unless plain text is explicitly allowed
- * (local broker), with a user and a host. `source` names where it came from for the error.
+ * Checks a URL read from configuration: `amqps://` (TLS) unless plain text is allowed, always or
+ * (`'loopback'`) only to a broker on this machine; with a user and a host. `source` names where it
+ * came from for the error; the URL itself (it holds a password) is never in a message.
  */
 export function checkBrokerUrl(
   url: string,
   source: string,
-  options: { allowPlainText?: boolean } = {},
+  options: { allowPlainText?: boolean | 'loopback'; hint?: string } = {},
 ): string {
   let parts: URL;
   try {
@@ -26,10 +33,17 @@ export function checkBrokerUrl(
   } catch {
     throw new BrokerUrlError(`${source} does not hold a valid URL`);
   }
-  const allowed = options.allowPlainText ? ['amqps:', 'amqp:'] : ['amqps:'];
+  const plainAllowed =
+    options.allowPlainText === true ||
+    (options.allowPlainText === 'loopback' && isLoopbackHost(parts.hostname));
+  const allowed = plainAllowed ? ['amqps:', 'amqp:'] : ['amqps:'];
   if (!allowed.includes(parts.protocol)) {
+    const where =
+      options.allowPlainText === 'loopback' && parts.protocol === 'amqp:'
+        ? ' to a broker on another machine'
+        : '';
     throw new BrokerUrlError(
-      `${source} must hold an ${allowed.join('// or ')}// URL, not ${parts.protocol}//`,
+      `${source} must hold an ${allowed.join('// or ')}// URL${where}, not ${parts.protocol}//${options.hint ? `; ${options.hint}` : ''}`,
     );
   }
   if (parts.hostname === '') throw new BrokerUrlError(`${source} holds a URL without a host`);

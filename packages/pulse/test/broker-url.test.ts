@@ -1,4 +1,4 @@
-import { BrokerUrlError, checkBrokerUrl, connectFailureReason, describeBroker } from '../src';
+import { BrokerUrlError, checkBrokerUrl, connectFailureReason, describeBroker, isLoopbackHost } from '../src';
 
 describe('describeBroker', () => {
   it.each([
@@ -65,5 +65,31 @@ describe('connectFailureReason', () => {
 
   it('treats a value that is not an error as unreachable', () => {
     expect(connectFailureReason(undefined)).toBe('unreachable');
+  });
+});
+
+describe('plain text only on this machine', () => {
+  it.each([
+    ['127.0.0.1', true],
+    ['127.8.9.10', true],
+    ['localhost', true],
+    ['[::1]', true],
+    ['::1', true],
+    ['10.0.0.7', false],
+    ['pulse.mozilla.org', false],
+    ['127.0.0.1.example.com', false],
+  ])('%s is loopback: %s', (host, loopback) => {
+    expect(isLoopbackHost(host)).toBe(loopback);
+  });
+
+  it.each([
+    ['amqp://guest:guest@127.0.0.1:5672', true],
+    ['amqp://guest:guest@[::1]:5672', true],
+    ['amqps://u:p@pulse.mozilla.org/', true],
+    ['amqp://u:p@pulse.mozilla.org/', false],
+  ])("accepts %s with allowPlainText 'loopback': %s", (url, accepted) => {
+    const check = () => checkBrokerUrl(url, 'AMQP_URL', { allowPlainText: 'loopback' });
+    if (accepted) expect(check()).toBe(url);
+    else expect(check).toThrow(/to a broker on another machine/);
   });
 });

@@ -22,6 +22,11 @@ export interface CompactorOptions {
   readonly stashBytes?: number;
   /** Source objects pass 2 keeps open at once (S3 connections). Default 16. */
   readonly maxOpenSources?: number;
+  /**
+   * Whether a covered raw object may be deleted (or tagged) now. Locally: not while the archive may
+   * still append to it, nor before the relay has passed it. Default: always.
+   */
+  readonly disposable?: (key: string) => boolean;
 }
 
 export interface Context {
@@ -35,6 +40,7 @@ export interface Context {
   readonly gzipLevel: number;
   readonly stashBytes: number;
   readonly maxOpenSources: number;
+  readonly disposable: (key: string) => boolean;
   readonly manifests: ManifestBook;
   /** Raw keys deleted or tagged during this run. */
   readonly disposed: Set<string>;
@@ -58,6 +64,7 @@ export function createContext(options: CompactorOptions): Context {
     gzipLevel,
     stashBytes: options.stashBytes ?? 64 * 1024 * 1024,
     maxOpenSources: Math.max(options.maxOpenSources ?? 16, 1),
+    disposable: options.disposable ?? (() => true),
     manifests: new ManifestBook(options.store),
     disposed: new Set(),
   };

@@ -16,7 +16,8 @@ export interface Disposed {
 export async function disposeCovered(context: Context, objects: readonly SourceObject[]): Promise<Disposed> {
   const covered: SourceObject[] = [];
   for (const object of objects) {
-    if (object.kind !== 'raw' || context.disposed.has(object.key)) continue;
+    if (object.kind !== 'raw' || context.disposed.has(object.key) || !context.disposable(object.key))
+      continue;
     if ((await isCovered(context, object)) && (await isUnchanged(context, object))) covered.push(object);
   }
   if (covered.length === 0) return { deleted: 0, tagged: 0 };

@@ -1,6 +1,6 @@
 /**
- * Pass 1's compact index of the records that fall in the hour: per record its delivery id (only
- * while scanning), received_at in ms, source, ordinal, line length and whether its payload is a
+ * Pass 1's compact index of the records that fall in the hour: per record its delivery key (GUID,
+ * hook and payload digest, only while scanning), received_at in ms, source, ordinal, line length and whether its payload is a
  * reference. Never payloads. About 100 bytes per record while scanning, 40 after.
  */
 export class HourIndex {
@@ -17,12 +17,13 @@ export class HourIndex {
   }
 
   /**
-   * Adds one record occurrence; of several with the same delivery id, the first arrival wins:
+   * Adds one record occurrence; of several with the same delivery key (the same delivery, e.g. a
+   * redelivery; one GUID sent to two hooks is two deliveries), the first arrival wins:
    * earliest received_at, then first source, then first position (sources may be scanned in
    * parallel, so entries do not come in that order).
    */
   add(
-    deliveryId: string,
+    deliveryKey: string,
     time: number,
     source: number,
     ordinal: number,
@@ -37,13 +38,13 @@ export class HourIndex {
     this.ordinal.push(ordinal);
     this.bytes.push(bytes);
     this.isRef.push(isRef);
-    const previous = byId.get(deliveryId);
+    const previous = byId.get(deliveryKey);
     if (previous === undefined) {
-      byId.set(deliveryId, entry);
+      byId.set(deliveryKey, entry);
       this.alive.push(true);
     } else if (this.before(time, source, ordinal, previous)) {
       this.alive[previous] = false;
-      byId.set(deliveryId, entry);
+      byId.set(deliveryKey, entry);
       this.alive.push(true);
     } else {
       this.alive.push(false);

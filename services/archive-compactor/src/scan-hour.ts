@@ -1,5 +1,5 @@
 import { createHash, type Hash } from 'node:crypto';
-import { hourLabel, hourStart } from '@github-webhooks/events';
+import { deliveryKey, hourLabel, hourStart } from '@github-webhooks/events';
 import type { Context } from './context';
 import { HourlyFileCorruptError } from './errors';
 import { HourIndex } from './hour-index';
@@ -106,7 +106,7 @@ async function scanSource(
       }
       source.records++;
       const isRef = record.payload_ref !== undefined;
-      index.add(record.delivery_id, time, position, ordinal, Buffer.byteLength(line), isRef);
+      index.add(deliveryKey(record, line), time, position, ordinal, Buffer.byteLength(line), isRef);
     }
     await quarantine.close();
   } catch (error) {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import { readRecords } from '@github-webhooks/archive';
-import { hourLabel } from '@github-webhooks/events';
+import { formatRecordLine, hourLabel, legacyPayloadKey } from '@github-webhooks/events';
 import type { ObjectStore } from '@github-webhooks/object-store';
 import { compactHour, compactPending, importLegacy, type ProgressEvent, quarantineKey } from '../src';
 import {
@@ -320,6 +320,77 @@ describe.each([fsStores(), s3Stores()])('compaction on $name', (stores) => {
       expect.stringMatching(/tampered/),
     ]);
   });
+
+  it('keeps two different deliveries sharing a GUID (one event, two hooks), and drops the redelivery of one', async () => {
+    const toHook = (hookId: string, n: number, minute: number) =>
+      formatRecordLine(
+        {
+          deliveryId: 'shared-guid',
+          event: example(n).event,
+          receivedAt: at(H10, minute),
+          public: true,
+          hookId,
+        },
+        { payloadText: JSON.stringify(example(n).payload) },
+      );
+    const first = toHook('123', 1, 1);
+    const second = toHook('456', 2, 2);
+    const redelivered = toHook('123', 1, 3);
+    await store.write(rawKey(H10, 'hooks'), gz(first + second + redelivered));
+    const report = await compactPending({ store, now: LATER, latenessMs: 0 });
+    expect(report).toMatchObject({ newRecords: 2, duplicatesDropped: 1 });
+    expect(await hourlyLines(store, 'hourly/2026/11/28/10.ndjson.gz')).toEqual([
+      first.trimEnd(),
+      second.trimEnd(),
+    ]);
+  });
+
+  it('reads payload objects stored under the key form of format 1 (payloads/<GUID>.json.gz)', async () => {
+    const old = rec('old-form', at(H10, 1), 12);
+    const stored = payloadObject('old-form', 12);
+    const ref = { ...stored.ref, key: legacyPayloadKey('old-form') };
+    await store.write(ref.key, stored.body);
+    await store.write(rawKey(H10, 'old'), gz(line(old, { payloadRef: ref })));
+    expect(await compactPending({ store, now: LATER, latenessMs: 0 })).toMatchObject({
+      newRecords: 1,
+      quarantined: 0,
+    });
+    expect(
+      JSON.parse((await hourlyLines(store, 'hourly/2026/11/28/10.ndjson.gz'))[0] ?? '{}').payload,
+    ).toEqual(example(12).payload);
+  });
+
+  it.each([
+    ['AccessDenied', 403],
+    ['SlowDown', 503],
+  ])(
+    'fails the hour (retryably) and deletes nothing when a payload object cannot be read: %s',
+    async (name, status) => {
+      const refd = rec('unreadable', at(H10, 2), 12);
+      const stored = payloadObject('unreadable', 12);
+      await store.write(stored.ref.key, stored.body);
+      const key = rawKey(H10, 'denied');
+      await store.write(key, gz(line(refd, { payloadRef: stored.ref })));
+      const denying: ObjectStore = Object.assign(Object.create(store), {
+        readAll: async (k: string) => {
+          if (k.startsWith('payloads/'))
+            throw Object.assign(new Error(name), { name, $metadata: { httpStatusCode: status } });
+          return store.readAll(k);
+        },
+      });
+      await expect(compactPending({ store: denying, now: LATER, latenessMs: 0 })).rejects.toMatchObject({
+        name,
+      });
+      expect(await keys(store, 'raw/')).toEqual([key]);
+      expect(await keys(store, 'hourly/')).toEqual([]);
+      expect(await keys(store, 'quarantine/')).toEqual([]);
+      // Once it can be read, the next run compacts it.
+      expect(await compactPending({ store, now: LATER, latenessMs: 0 })).toMatchObject({
+        newRecords: 1,
+        quarantined: 0,
+      });
+    },
+  );
 
   it('reports progress and compacts a single hour on request', async () => {
     await seed(store);

@@ -1,14 +1,40 @@
-import { asArray as list, PackagedTemplate, STATEFUL_TYPES } from '@github-webhooks/fixtures';
+import { asArray as list, PARTITION, PackagedTemplate, STATEFUL_TYPES } from '@github-webhooks/fixtures';
 
 const template = PackagedTemplate.of(`${__dirname}/..`);
 const resources = (type: string) => template.ofType(type).map(([, resource]) => resource);
 const statements = () => template.roleStatements();
 const s3Statements = () => statements().filter((s) => list(s.Action).some((a) => a.startsWith('s3:')));
-const BUCKET = 'arn:aws:s3:::github-webhooks-archive-dev';
+// ARNs are built with the stack's partition: { "Fn::Sub": "arn:${AWS::Partition}:s3:::…" }.
+const BUCKET = `arn:${PARTITION}:s3:::github-webhooks-archive-dev`;
+const arn = (resource: unknown): unknown => (resource as { 'Fn::Sub'?: unknown })['Fn::Sub'] ?? resource;
 
 describe('archive-compactor CloudFormation template', () => {
   it('keeps the logical IDs of its stateful resources, so a deploy onto a live stage changes code, not data', () => {
-    expect(template.logicalIds(STATEFUL_TYPES)).toEqual(['CompactLogGroup', 'ServerlessDeploymentBucket']);
+    expect(template.logicalIds(STATEFUL_TYPES)).toEqual([
+      'CompactLogGroup',
+      'CompactorErrorsAlarm',
+      'QuarantineAlarm',
+      'ServerlessDeploymentBucket',
+    ]);
+  });
+
+  it('alarms on a failed run (e.g. a 403 on a payload) and on quarantined lines', () => {
+    expect(template.resource('CompactorErrorsAlarm').Properties).toMatchObject({
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Errors',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: 'CompactLambdaFunction' } }],
+      Threshold: 0,
+    });
+    expect(template.resource('QuarantineAlarm').Properties).toMatchObject({
+      Namespace: 'GithubWebhooks',
+      MetricName: 'Quarantined',
+      Dimensions: [{ Name: 'service', Value: 'archive-compactor' }],
+      Threshold: 0,
+    });
+  });
+
+  it('names no partition', () => {
+    expect(JSON.stringify(template.template)).not.toContain('arn:aws:');
   });
 
   it('runs the compactor every hour', () => {
@@ -51,7 +77,7 @@ describe('archive-compactor CloudFormation template', () => {
   ])('allows %s on exactly %j', (action, expected) => {
     const granted = s3Statements()
       .filter((s) => s.Effect === 'Allow' && list(s.Action).includes(action))
-      .flatMap((s) => list(s.Resource));
+      .flatMap((s) => list(s.Resource).map(arn));
     expect([...granted].sort()).toEqual([...expected].sort());
   });
 
@@ -67,16 +93,18 @@ describe('archive-compactor CloudFormation template', () => {
     ]);
   });
 
-  it('lets the function list only the raw/, hourly/ and legacy prefixes', () => {
+  it('lets the function list only the raw/, hourly/, payloads/ and legacy prefixes (a missing payload is a 404, not a 403)', () => {
     const listing = s3Statements().filter((s) => list(s.Action).includes('s3:ListBucket'));
     expect(listing).toHaveLength(1);
-    expect(listing[0]?.Condition).toEqual({ StringLike: { 's3:prefix': ['raw/*', 'hourly/*', 'legacy/*'] } });
+    expect(listing[0]?.Condition).toEqual({
+      StringLike: { 's3:prefix': ['raw/*', 'hourly/*', 'payloads/*', 'legacy/*'] },
+    });
   });
 
   it('never deletes or tags outside raw/', () => {
     for (const s of s3Statements()) {
       if (!list(s.Action).some((a) => a === 's3:DeleteObject' || a === 's3:PutObjectTagging')) continue;
-      for (const resource of list(s.Resource)) expect(resource).toBe(`${BUCKET}/raw/*`);
+      for (const resource of list(s.Resource)) expect(arn(resource)).toBe(`${BUCKET}/raw/*`);
     }
   });
 

@@ -4,11 +4,15 @@ import {
   type DeliveryError,
   type DeliveryErrorCode,
   type DeliveryRequest,
+  GITHUB_MAX_PAYLOAD_BYTES,
   type HttpRequest,
   isDeliveryError,
   normalizeHeaders,
+  PayloadTooLargeError,
   type PrivacyPolicy,
+  type RawHeaders,
   type ReceivedDelivery,
+  readDeliveryHeaders,
   readDeliveryRequest,
   verifyAndParse,
 } from '@github-webhooks/events';
@@ -48,14 +52,37 @@ export interface IngestResponse {
   readonly body: Readonly<Record<string, unknown>>;
 }
 
-/** The use case: a webhook request in, the answer for GitHub out, with every write done before a 2xx. */
-export function createIngest(deps: IngestDeps): (request: HttpRequest) => Promise<IngestResponse> {
-  return async (request) => {
+export interface Ingest {
+  /** A webhook request in, the answer for GitHub out, with every write done before a 2xx. */
+  (request: HttpRequest): Promise<IngestResponse>;
+  /**
+   * The refusals the headers and the declared length already decide (415, 400, 413), logged and
+   * counted as any other; undefined when the body is to be read. Lets a server refuse before it
+   * reads a body, so a refused upload costs nothing.
+   */
+  precheck(headers: RawHeaders, contentLength: number | undefined): IngestResponse | undefined;
+}
+
+/** The use case. */
+export function createIngest(deps: IngestDeps): Ingest {
+  const maxBytes = deps.maxBodyBytes ?? GITHUB_MAX_PAYLOAD_BYTES;
+  const precheck = (headers: RawHeaders, contentLength: number | undefined): IngestResponse | undefined => {
+    try {
+      readDeliveryHeaders(headers, { requireSignature: deps.requireSignature ?? true });
+      if (contentLength !== undefined && contentLength > maxBytes)
+        throw new PayloadTooLargeError(contentLength, maxBytes);
+      return undefined;
+    } catch (error) {
+      if (!isDeliveryError(error)) throw error;
+      return reject(error, { headers, body: undefined }, deps);
+    }
+  };
+  const ingest = async (request: HttpRequest): Promise<IngestResponse> => {
     // Checks that need no secret come first, so a bad request gets its own status even while SSM is down.
     let deliveryRequest: DeliveryRequest;
     try {
       deliveryRequest = readDeliveryRequest(request, {
-        ...(deps.maxBodyBytes === undefined ? {} : { maxBytes: deps.maxBodyBytes }),
+        maxBytes,
         requireSignature: deps.requireSignature ?? true,
       });
     } catch (error) {
@@ -84,6 +111,7 @@ export function createIngest(deps: IngestDeps): (request: HttpRequest) => Promis
     }
     return accept(received.delivery, received.secretIndex, deps);
   };
+  return Object.assign(ingest, { precheck });
 }
 
 /** What the headers say about a request, for log lines about it before (or without) a parsed delivery. */
@@ -166,6 +194,7 @@ async function writeAll(
       signal,
       contentType: 'application/json',
       contentEncoding: 'gzip',
+      ifAbsent: true,
     });
     written.payload = true;
     deps.metrics.count('StoredByReference');

@@ -40,6 +40,7 @@ export function prepareOutgoing(
   receivedAt: Date,
   limits: SizeLimits,
 ): Outgoing {
+  const action = delivery.payload.action;
   const meta: RecordMeta = {
     deliveryId: delivery.id,
     event: delivery.event,
@@ -47,6 +48,9 @@ export function prepareOutgoing(
     hookId: delivery.hookId,
     target: delivery.target,
     public: classification.public,
+    privacy: classification.reason,
+    repository: repositoryFullName(delivery.payload),
+    action: typeof action === 'string' && action !== '' ? action : undefined,
   };
   const inline = formatRecordLine(meta, { payloadText: delivery.payloadText });
   const bytes = Buffer.byteLength(inline);

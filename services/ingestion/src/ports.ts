@@ -24,12 +24,15 @@ export interface Topics {
   publish(topic: TopicName, message: TopicMessage, options?: CallOptions): Promise<void>;
 }
 
-/** Where payloads too large for a record or message go (`payloads/<GUID>.json.gz`). */
+/**
+ * Where payloads too large for a record or message go (`payloads/<GUID>-<sha256>.json.gz`), written
+ * only if absent: the key names the content, so an existing object already holds these bytes.
+ */
 export interface PayloadStore {
   write(
     key: string,
     body: Uint8Array,
-    options?: CallOptions & { contentType?: string; contentEncoding?: string },
+    options?: CallOptions & { contentType?: string; contentEncoding?: string; ifAbsent?: boolean },
   ): Promise<void>;
 }
 

@@ -60,6 +60,7 @@ describe('the node:http adapter', () => {
     server = createServer(
       nodeListener(createRequestHandler(createIngest(fakes.deps)), {
         maxBodyBytes: 64 * 1024,
+        maxBodyBytesInFlight: 256 * 1024,
         onError: (error) => errors.push(error),
       }),
     );

@@ -35,7 +35,9 @@ describe('prepareOutgoing', () => {
 
   it('stores a payload too big for SNS once; the record keeps it inline while Firehose can take it', () => {
     const { delivery, outgoing } = outgoingFor(bigPush(500 * 1024));
-    expect(outgoing.payloadObject?.ref.key).toBe(`payloads/${delivery.id}.json.gz`);
+    expect(outgoing.payloadObject?.ref.key).toBe(
+      `payloads/${delivery.id}-${outgoing.payloadObject?.ref.sha256}.json.gz`,
+    );
     expect(parseRecord(JSON.parse(outgoing.archiveLine)).payload).toEqual(delivery.payload);
     expect(Buffer.byteLength(outgoing.archiveLine)).toBeLessThanOrEqual(AWS_LIMITS.archiveRecordBytes);
     const message = parseRecord(JSON.parse(outgoing.message.body));

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { openPayloadObject } from '@github-webhooks/archive';
 import { parseRecord } from '@github-webhooks/events';
 import { exampleOf, httpApiEvent, signedRequest } from '@github-webhooks/fixtures';
@@ -42,9 +43,9 @@ describe('an oversize delivery, end to end through S3', () => {
     const message = parseRecord(JSON.parse(fakes.topics.messages.public[0]?.body ?? ''));
     expect(record.payload).toBeUndefined();
     expect(record.payload_ref).toEqual({
-      key: `payloads/${request.id}.json.gz`,
+      key: `payloads/${request.id}-${createHash('sha256').update(request.body).digest('hex')}.json.gz`,
       bytes: request.body.length,
-      sha256: expect.any(String),
+      sha256: createHash('sha256').update(request.body).digest('hex'),
     });
     expect(message.payload_ref).toEqual(record.payload_ref);
     const ref = record.payload_ref;

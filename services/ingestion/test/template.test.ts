@@ -18,10 +18,73 @@ describe('ingestion CloudFormation template', () => {
       'AllTopic',
       'ArchiveBucket',
       'ArchiveStream',
+      'FirehoseFreshnessAlarm',
       'PublicTopic',
+      'SecretRefusedAlarm',
       'ServerlessDeploymentBucket',
       'WebhookLogGroup',
     ]);
+  });
+
+  it('alarms when Firehose stops delivering (it drops what it cannot deliver in 24 h) and on a refused secret', () => {
+    expect(resource('FirehoseFreshnessAlarm').Properties).toMatchObject({
+      Namespace: 'AWS/Firehose',
+      MetricName: 'DeliveryToS3.DataFreshness',
+      Dimensions: [{ Name: 'DeliveryStreamName', Value: { Ref: 'ArchiveStream' } }],
+      Threshold: 900,
+      ComparisonOperator: 'GreaterThanThreshold',
+    });
+    expect(resource('SecretRefusedAlarm').Properties).toMatchObject({
+      Namespace: 'GithubWebhooks',
+      MetricName: 'SecretRefused',
+      Dimensions: [{ Name: 'service', Value: 'ingestion' }],
+      Threshold: 0,
+    });
+  });
+
+  it('expires old versions in raw/ only, so an overwritten hourly file, manifest or payload stays recoverable', () => {
+    const rules = (
+      resource('ArchiveBucket').Properties.LifecycleConfiguration as { Rules: Record<string, unknown>[] }
+    ).Rules;
+    const noncurrent = rules.filter((r) => r.NoncurrentVersionExpiration !== undefined);
+    expect(noncurrent).toEqual([
+      expect.objectContaining({ Prefix: 'raw/', NoncurrentVersionExpiration: { NoncurrentDays: 30 } }),
+    ]);
+    for (const rule of rules.filter((r) => r.ExpirationInDays !== undefined))
+      expect(rule.Prefix).toBe('raw/');
+  });
+
+  it('lets only the ingestion function publish to the topics', () => {
+    const policy = resource('TopicsPolicy').Properties as {
+      Topics: unknown;
+      PolicyDocument: { Statement: Statement[] };
+    };
+    expect(policy.Topics).toEqual([{ Ref: 'AllTopic' }, { Ref: 'PublicTopic' }]);
+    expect(policy.PolicyDocument.Statement).toEqual([
+      expect.objectContaining({
+        Effect: 'Deny',
+        Principal: '*',
+        Action: 'sns:Publish',
+        Resource: [{ Ref: 'AllTopic' }, { Ref: 'PublicTopic' }],
+        Condition: {
+          ArnNotEquals: { 'aws:PrincipalArn': { 'Fn::GetAtt': ['IamRoleLambdaExecution', 'Arn'] } },
+        },
+      }),
+    ]);
+  });
+
+  it('lets Firehose assume its role only for this account', () => {
+    const trust = resource('FirehoseRole').Properties.AssumeRolePolicyDocument as { Statement: Statement[] };
+    expect(trust.Statement).toEqual([
+      expect.objectContaining({
+        Principal: { Service: 'firehose.amazonaws.com' },
+        Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+      }),
+    ]);
+  });
+
+  it('names no partition: every ARN it builds uses AWS::Partition', () => {
+    expect(JSON.stringify(packaged.template)).not.toContain('arn:aws:');
   });
 
   it('has the API route, the function, the stream, the bucket and both topics', () => {

@@ -1,10 +1,9 @@
 import {
   type ArchiveRecord,
-  formatRecordLine,
+  isPayloadKeyOf,
   type PayloadRef,
   parseRecord,
-  payloadKey,
-  recordMeta,
+  payloadTextOf,
   splitConcatenatedJson,
   type WebhookPayload,
 } from '@github-webhooks/events';
@@ -38,10 +37,10 @@ export function parseMessage(body: string): ParsedMessage {
   const record = toRecord(value);
   if (record.payload_ref !== undefined) {
     // Only the object ingestion wrote for this delivery: a reference elsewhere is not trusted.
-    const expected = payloadKey(record.delivery_id);
-    if (record.payload_ref.key !== expected) {
+    const { key, sha256 } = record.payload_ref;
+    if (!isPayloadKeyOf(key, record.delivery_id, sha256)) {
       throw new BadMessageError(
-        `payload_ref.key is ${JSON.stringify(record.payload_ref.key)}, not ${expected}`,
+        `payload_ref.key is ${JSON.stringify(key)}, not one of this delivery's payload objects`,
       );
     }
     return { record, payload: { kind: 'ref', ref: record.payload_ref } };
@@ -66,19 +65,13 @@ const isSnsEnvelope = (value: unknown): boolean =>
   value !== null && typeof value === 'object' && (value as { Type?: unknown }).Type === 'Notification';
 
 /**
- * The payload's original text. `formatRecordLine` writes the payload last, after a head that can
- * be rebuilt from the parsed fields; when the body has exactly that shape the text between the
- * head and the closing brace is the payload as received. Any other shape (another producer, keys
- * reordered) falls back to re-serializing, which is equal as JSON.
+ * The payload's original text: the record's last field, found without a parse (payloadTextOf).
+ * When the body has another shape (another producer, keys after the payload), it falls back to
+ * re-serializing, which is equal as JSON.
  */
 function inlinePayloadText(body: string, record: ArchiveRecord): string {
-  const head = formatRecordLine(recordMeta(record), { payloadText: '' }).slice(0, -'}\n'.length);
-  const text = body.trim();
-  if (text.startsWith(head) && text.endsWith('}')) {
-    const candidate = text.slice(head.length, -1).trim();
-    if (isSingleObject(candidate)) return candidate;
-  }
-  return JSON.stringify(record.payload);
+  const candidate = payloadTextOf(body);
+  return candidate !== undefined && isSingleObject(candidate) ? candidate : JSON.stringify(record.payload);
 }
 
 /**

@@ -1,5 +1,10 @@
 import { classify, type PrivacyPolicy } from '@github-webhooks/events';
-import { type Exchanges, type PulsePayload, pulseMessagesFor } from '@github-webhooks/pulse';
+import {
+  BrokerUnavailableError,
+  type Exchanges,
+  type PulsePayload,
+  pulseMessagesFor,
+} from '@github-webhooks/pulse';
 import { describeError, type LogFields } from '@github-webhooks/runtime';
 import { BadMessageError, PayloadUnavailableError } from './errors';
 import { messagePayload } from './message-payload';
@@ -43,6 +48,8 @@ export type Outcome =
       readonly messageId: string;
       readonly status: 'failed';
       readonly reason: FailureReason;
+      /** For publish_failed: whether the broker could not be had at all (an outage), not this message. */
+      readonly brokerUnavailable?: boolean;
       readonly deliveryId?: string;
       readonly event?: string;
     };
@@ -69,7 +76,12 @@ export async function republishMessage(
   const fields: { message_id: string; delivery_id?: string; event?: string } = {
     message_id: message.messageId,
   };
-  const fail = (reason: FailureReason, text: string, extra: LogFields = {}): Outcome => {
+  const fail = (
+    reason: FailureReason,
+    text: string,
+    extra: LogFields = {},
+    brokerUnavailable?: boolean,
+  ): Outcome => {
     metrics.count('PublishFailed');
     if (reason === 'bad_message') metrics.count('BadMessage');
     if (reason === 'refused_private') metrics.count('RefusedPrivate');
@@ -79,6 +91,7 @@ export async function republishMessage(
       messageId: message.messageId,
       status: 'failed',
       reason,
+      ...(brokerUnavailable === undefined ? {} : { brokerUnavailable }),
       ...(deliveryId === undefined ? {} : { deliveryId }),
       ...(event === undefined ? {} : { event }),
     };
@@ -119,12 +132,15 @@ export async function republishMessage(
     const outgoing = pulseMessagesFor(record, resolved, settings.exchanges, settings.headers);
     const routingKeys = outgoing.map((m) => m.routingKey);
     const results = await Promise.allSettled(outgoing.map((m) => ports.publisher.publish(m)));
-    const errors = results.flatMap((r) => (r.status === 'rejected' ? [describeError(r.reason)] : []));
-    if (errors.length > 0) {
-      return fail('publish_failed', 'publish failed; the message will be retried', {
-        routing_keys: routingKeys,
-        errors,
-      });
+    const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+    if (failures.length > 0) {
+      const outage = failures.every((error) => error instanceof BrokerUnavailableError);
+      return fail(
+        'publish_failed',
+        'publish failed; the message will be retried',
+        { routing_keys: routingKeys, errors: failures.map((error) => describeError(error)) },
+        outage,
+      );
     }
     metrics.count('Published');
     logger.info('published', { ...fields, routing_keys: routingKeys, bytes: outgoing[0]?.body.byteLength });

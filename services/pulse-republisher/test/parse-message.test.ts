@@ -46,7 +46,7 @@ describe('parseMessage', () => {
     const { body, ref } = refBody(delivery);
     const parsed = parseMessage(body);
     expect(parsed.payload).toEqual({ kind: 'ref', ref });
-    expect(ref.key).toBe(`payloads/${delivery.deliveryId}.json.gz`);
+    expect(ref.key).toBe(`payloads/${delivery.deliveryId}-${ref.sha256}.json.gz`);
   });
 
   const valid = JSON.parse(inlineBody(deliveryOf(exampleOf('push'))));

@@ -1,5 +1,6 @@
 import {
   asArray,
+  PARTITION,
   PackagedTemplate,
   STATEFUL_TYPES,
   type CfnStatement as Statement,
@@ -27,7 +28,30 @@ describe('serverless.yml (generated CloudFormation)', () => {
       'RepublishLogGroup',
       'RepublishQueue',
       'ServerlessDeploymentBucket',
+      'SubscriptionDeadLetterQueue',
+      'SubscriptionDeadLetterQueueAlarm',
     ]);
+  });
+
+  it('keeps what SNS cannot deliver to the queue in a dead-letter queue of the subscription, alarmed', () => {
+    expect(resource('PublicTopicSubscription').Properties.RedrivePolicy).toEqual({
+      deadLetterTargetArn: { 'Fn::GetAtt': ['SubscriptionDeadLetterQueue', 'Arn'] },
+    });
+    expect(resource('SubscriptionDeadLetterQueueAlarm').Properties).toMatchObject({
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [
+        { Name: 'QueueName', Value: { 'Fn::GetAtt': ['SubscriptionDeadLetterQueue', 'QueueName'] } },
+      ],
+      Threshold: 0,
+    });
+  });
+
+  it('names no partition but in the placeholder topic of a stack packaged alone', () => {
+    const text = JSON.stringify(template.template).replaceAll(
+      'arn:aws:sns:us-east-1:000000000000:github-webhooks-public-placeholder',
+      '',
+    );
+    expect(text).not.toContain('arn:aws:');
   });
 
   it('has the queue, its dead-letter queue, the subscription, the alarm and the function', () => {
@@ -41,7 +65,8 @@ describe('serverless.yml (generated CloudFormation)', () => {
     ]) {
       expect(resources[name]).toBeDefined();
     }
-    expect(ofType('AWS::SQS::Queue')).toHaveLength(2);
+    // The queue, its dead-letter queue, and the subscription's dead-letter queue.
+    expect(ofType('AWS::SQS::Queue')).toHaveLength(3);
   });
 
   it('grants no wildcard action anywhere', () => {
@@ -69,15 +94,19 @@ describe('serverless.yml (generated CloudFormation)', () => {
       Protocol: 'sqs',
       Endpoint: { 'Fn::GetAtt': ['RepublishQueue', 'Arn'] },
       RawMessageDelivery: true,
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': ['SubscriptionDeadLetterQueue', 'Arn'] } },
     });
     const policy = resource('RepublishQueuePolicy').Properties;
-    expect(policy.Queues).toEqual([{ Ref: 'RepublishQueue' }]);
+    expect(policy.Queues).toEqual([{ Ref: 'RepublishQueue' }, { Ref: 'SubscriptionDeadLetterQueue' }]);
     expect((policy.PolicyDocument as { Statement: Statement[] }).Statement).toEqual([
       expect.objectContaining({
         Effect: 'Allow',
         Principal: { Service: 'sns.amazonaws.com' },
         Action: 'sqs:SendMessage',
-        Resource: { 'Fn::GetAtt': ['RepublishQueue', 'Arn'] },
+        Resource: [
+          { 'Fn::GetAtt': ['RepublishQueue', 'Arn'] },
+          { 'Fn::GetAtt': ['SubscriptionDeadLetterQueue', 'Arn'] },
+        ],
         Condition: { ArnEquals: { 'aws:SourceArn': topic } },
       }),
     ]);
@@ -118,11 +147,15 @@ describe('serverless.yml (generated CloudFormation)', () => {
   });
 
   it('reads only payload objects, only its one parameter, only its queue', () => {
+    const bucket = `arn:${PARTITION}:s3:::github-webhooks-archive-placeholder`;
     expect(withAction('s3:')).toEqual([
+      { Effect: 'Allow', Action: ['s3:GetObject'], Resource: { 'Fn::Sub': `${bucket}/payloads/*` } },
+      // Listing payloads/ only: a missing payload is then a 404 (a bad message), not a 403 (retried).
       {
         Effect: 'Allow',
-        Action: ['s3:GetObject'],
-        Resource: 'arn:aws:s3:::github-webhooks-archive-placeholder/payloads/*',
+        Action: ['s3:ListBucket'],
+        Resource: { 'Fn::Sub': bucket },
+        Condition: { StringLike: { 's3:prefix': ['payloads/*'] } },
       },
     ]);
     const ssm = withAction('ssm:');

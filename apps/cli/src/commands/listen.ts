@@ -77,9 +77,11 @@ Options:
   --exchange NAME    [PULSE_EXCHANGE] exchange/github-webhooks/v1
   --pattern P        binding pattern, repeatable (default #); on v2, e.g. mozilla.# or *.*.push
   --count N          stop after N messages (default: until Ctrl-C)
-  --amqp-url URL     [AMQP_URL] amqp://guest:guest@127.0.0.1:5672`,
+  --amqp-url URL     [AMQP_URL] amqp://guest:guest@127.0.0.1:5672 (amqp:// only to this machine)
+  --allow-insecure-amqp [ALLOW_INSECURE_AMQP] allow a plain-text amqp:// broker on another machine`,
   options: {
     'amqp-url': { type: 'string' },
+    'allow-insecure-amqp': { type: 'boolean' },
     exchange: { type: 'string' },
     pattern: { type: 'string', multiple: true },
     count: { type: 'string', default: '0' },

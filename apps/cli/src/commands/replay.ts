@@ -24,7 +24,8 @@ Options:
   --dry-run           count what would be published, publish nothing
   --rate N            messages per second at most (default 50)
   --archive DIR|s3:// [ARCHIVE_DIR] ./data
-  --amqp-url URL      [AMQP_URL] amqp://guest:guest@127.0.0.1:5672
+  --amqp-url URL      [AMQP_URL] amqp://guest:guest@127.0.0.1:5672 (amqp:// only to this machine)
+  --allow-insecure-amqp [ALLOW_INSECURE_AMQP] allow a plain-text amqp:// broker on another machine
   --exchange NAME     [PULSE_EXCHANGE], --exchange-v2 NAME|off [PULSE_EXCHANGE_V2]
   --public-events LIST [PUBLIC_EVENTS]`,
   options: {
@@ -36,6 +37,7 @@ Options:
     'dry-run': { type: 'boolean' },
     rate: { type: 'string', default: '50' },
     'amqp-url': { type: 'string' },
+    'allow-insecure-amqp': { type: 'boolean' },
     exchange: { type: 'string' },
     'exchange-v2': { type: 'string' },
     'public-events': { type: 'string' },

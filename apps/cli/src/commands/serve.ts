@@ -17,23 +17,37 @@ Options (environment variable in brackets, then default):
   --secret S               [WEBHOOK_SECRETS, comma-separated] required, repeat for rotation
   --insecure-no-signature  accept unsigned deliveries (trying things out only)
   --archive DIR            [ARCHIVE_DIR] ./data
-  --amqp-url URL           [AMQP_URL] amqp://guest:guest@127.0.0.1:5672
+  --amqp-url URL           [AMQP_URL] amqp://guest:guest@127.0.0.1:5672 (amqp:// only to this machine)
+  --allow-insecure-amqp    [ALLOW_INSECURE_AMQP] allow a plain-text amqp:// broker on another machine
   --exchange NAME          [PULSE_EXCHANGE] exchange/github-webhooks/v1
   --exchange-v2 NAME|off   [PULSE_EXCHANGE_V2] exchange/github-webhooks/v2
   --public-events LIST     [PUBLIC_EVENTS] the default allowlist
   --compact-every SECONDS  [COMPACT_EVERY_SECONDS] 600 (0: never)
-  --lateness SECONDS       [LATENESS_SECONDS] 120 (at least 30), wait after an hour ends before compacting it`,
+  --lateness SECONDS       [LATENESS_SECONDS] 120 (at least 30), wait after an hour ends before compacting it
+  --unhealthy-after SECONDS [UNHEALTHY_AFTER_SECONDS] 60: /healthz is 503 once the relay is stuck or the broker away that long
+  --relay-max-attempts N   [RELAY_MAX_ATTEMPTS] 5: tries of a message the broker refuses before it is dead-lettered
+  --request-timeout SECONDS [REQUEST_TIMEOUT_SECONDS] 30: the whole request must arrive within this
+  --headers-timeout SECONDS [HEADERS_TIMEOUT_SECONDS] 10: the headers must arrive within this
+  --max-connections N      [MAX_CONNECTIONS] 512 connections at once
+  --max-body-in-flight MIB [MAX_BODY_MIB_IN_FLIGHT] 128 MiB of bodies read at once; past it, 503 at once`,
   options: {
     port: { type: 'string' },
     host: { type: 'string' },
     secret: { type: 'string', multiple: true },
     archive: { type: 'string' },
     'amqp-url': { type: 'string' },
+    'allow-insecure-amqp': { type: 'boolean' },
     exchange: { type: 'string' },
     'exchange-v2': { type: 'string' },
     'public-events': { type: 'string' },
     'compact-every': { type: 'string' },
     lateness: { type: 'string' },
+    'unhealthy-after': { type: 'string' },
+    'relay-max-attempts': { type: 'string' },
+    'request-timeout': { type: 'string' },
+    'headers-timeout': { type: 'string' },
+    'max-connections': { type: 'string' },
+    'max-body-in-flight': { type: 'string' },
     'insecure-no-signature': { type: 'boolean' },
   },
   async run(values, env) {

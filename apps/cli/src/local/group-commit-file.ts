@@ -17,6 +17,7 @@ export class GroupCommitFile {
   private waiters: Waiter[] = [];
   private flushing: Promise<void> | undefined;
   private closed = false;
+  private closing: Promise<void> | undefined;
   private broken: Error | undefined;
   /** Bytes known to be on disk. */
   committedBytes: number;
@@ -52,9 +53,14 @@ export class GroupCommitFile {
   }
 
   async close(): Promise<void> {
-    this.closed = true;
-    await this.flushing;
-    await this.handle.close();
+    if (this.closing === undefined) {
+      this.closed = true;
+      this.closing = (async () => {
+        await this.flushing;
+        await this.handle.close();
+      })();
+    }
+    await this.closing;
   }
 
   private async flushLoop(): Promise<void> {
@@ -97,6 +103,11 @@ export class GroupCommitFile {
     } catch {
       this.broken = new Error(`${this.path} is unusable after a failed write`, { cause });
     }
+  }
+
+  /** True once close() was called: appends are refused from then on. */
+  get isClosed(): boolean {
+    return this.closed;
   }
 
   /** True when the file refuses appends after a failure it could not undo. */

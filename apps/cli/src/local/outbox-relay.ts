@@ -1,5 +1,5 @@
 import type { Outcome, QueueMessage } from '@github-webhooks/pulse-republisher';
-import type { Logger } from '@github-webhooks/runtime';
+import { describeError, errorLine, type Logger } from '@github-webhooks/runtime';
 import type { Outbox, OutboxEntry } from './outbox';
 
 /** Failures that no retry can fix: the message goes to the dead-letter file instead of blocking the queue. */
@@ -15,6 +15,14 @@ export interface RelayOptions {
   readonly batchSize?: number;
   readonly minRetryMs?: number;
   readonly maxRetryMs?: number;
+  /**
+   * Tries of the first waiting message, with the broker reachable, before it is dead-lettered (a
+   * message the broker refuses, e.g. over its max_message_size, or a queue that nacks). Failures
+   * while the broker cannot be reached do not count: an outage delays, it never dead-letters.
+   * Default 5.
+   */
+  readonly maxAttempts?: number;
+  readonly clock?: () => number;
 }
 
 export interface RelayState {
@@ -23,12 +31,17 @@ export interface RelayState {
   readonly deadLettered: number;
   readonly retrying: boolean;
   readonly lastError: string | undefined;
+  /** Since when the first waiting message has kept failing (ms since the epoch), if it has. */
+  readonly stuckSince: number | undefined;
+  /** Tries of the first waiting message so far. */
+  readonly attempts: number;
 }
 
 /**
  * Moves messages from the durable outbox to the broker, in order. A message leaves the outbox only
  * once the broker confirmed it (or it was dead-lettered); while the broker is away the relay backs
- * off and retries, so an outage or a restart delays messages and never drops them.
+ * off and retries, so an outage or a restart delays messages and never drops them. Its own I/O
+ * errors (a full disk, too many open files) are logged and retried: the loop never dies.
  */
 export class OutboxRelay {
   private running = false;
@@ -38,8 +51,14 @@ export class OutboxRelay {
   private deadLettered = 0;
   private retryMs = 0;
   private lastError: string | undefined;
+  private stuckSince: number | undefined;
+  /** The first waiting message and its tries while the broker was reachable. */
+  private head: { id: string; attempts: number } | undefined;
+  private readonly clock: () => number;
 
-  constructor(private readonly options: RelayOptions) {}
+  constructor(private readonly options: RelayOptions) {
+    this.clock = options.clock ?? Date.now;
+  }
 
   get state(): RelayState {
     return {
@@ -48,6 +67,8 @@ export class OutboxRelay {
       deadLettered: this.deadLettered,
       retrying: this.retryMs > 0,
       lastError: this.lastError,
+      stuckSince: this.stuckSince,
+      attempts: this.head?.attempts ?? 0,
     };
   }
 
@@ -70,16 +91,25 @@ export class OutboxRelay {
 
   private async run(): Promise<void> {
     while (this.running) {
-      const entries = await this.options.outbox.peek(this.options.batchSize ?? 512);
-      if (entries.length === 0) {
-        await this.sleep(Number.POSITIVE_INFINITY);
-        continue;
+      let complete: boolean;
+      try {
+        const entries = await this.options.outbox.peek(this.options.batchSize ?? 512);
+        if (entries.length === 0) {
+          await this.sleep(Number.POSITIVE_INFINITY);
+          continue;
+        }
+        complete = await this.relay(entries);
+      } catch (error) {
+        this.lastError = errorLine(error);
+        this.options.logger.error('relay failed; retrying', { error: describeError(error) });
+        complete = false;
       }
-      const complete = await this.relay(entries);
       if (complete) {
         this.retryMs = 0;
         this.lastError = undefined;
+        this.stuckSince = undefined;
       } else {
+        this.stuckSince ??= this.clock();
         const { minRetryMs = 500, maxRetryMs = 30_000 } = this.options;
         this.retryMs = Math.min(maxRetryMs, Math.max(minRetryMs, this.retryMs * 2));
         await this.sleep(this.retryMs);
@@ -95,23 +125,45 @@ export class OutboxRelay {
     }));
     const outcomes = await this.options.republish(messages);
     const done: OutboxEntry[] = [];
+    let complete = true;
     for (const [i, entry] of entries.entries()) {
       const outcome = outcomes[i];
-      if (!outcome) break;
+      const message = messages[i];
+      if (!outcome || !message) break;
+      let reason: string | undefined = outcome.status === 'failed' ? outcome.reason : undefined;
       if (outcome.status === 'failed' && !PERMANENT.has(outcome.reason)) {
         this.lastError = outcome.reason;
-        break;
+        if (!this.countAttempt(message.messageId, done.length === 0 && !outcome.brokerUnavailable)) {
+          complete = false;
+          break;
+        }
+        reason = `${outcome.reason} ${this.head?.attempts ?? 0} times with the broker reachable`;
       }
-      if (outcome.status === 'failed') {
-        await this.options.deadLetter(`${JSON.stringify({ reason: outcome.reason, body: entry.body })}\n`);
+      if (reason !== undefined) {
+        await this.options.deadLetter(`${JSON.stringify({ reason, body: entry.body })}\n`);
         this.deadLettered += 1;
+        this.options.logger.error('message dead-lettered', {
+          ...deliveryFields(outcome),
+          reason,
+        });
       } else {
         this.published += 1;
       }
+      this.head = undefined;
       done.push(entry);
     }
     await this.options.outbox.acknowledge(done);
-    return done.length === entries.length;
+    return complete;
+  }
+
+  /**
+   * Counts a try of the first waiting message (only when it failed with the broker reachable);
+   * true once it has had its tries and is to be dead-lettered.
+   */
+  private countAttempt(id: string, counts: boolean): boolean {
+    if (this.head?.id !== id) this.head = { id, attempts: 0 };
+    if (counts) this.head.attempts += 1;
+    return this.head.attempts >= (this.options.maxAttempts ?? 5);
   }
 
   private sleep(ms: number): Promise<void> {
@@ -125,4 +177,8 @@ export class OutboxRelay {
       if (!this.running) finish();
     });
   }
+}
+
+function deliveryFields(outcome: Outcome) {
+  return { delivery_id: outcome.deliveryId, event: outcome.event };
 }

@@ -1,4 +1,5 @@
-import { type CompactionReport, compactPending } from '@github-webhooks/archive-compactor';
+import { type CompactionReport, compactPending, hourClosesAt } from '@github-webhooks/archive-compactor';
+import { addHours, hourStart } from '@github-webhooks/events';
 import type { ObjectStore } from '@github-webhooks/object-store';
 import { describeError, errorLine, type JsonLogger } from '@github-webhooks/runtime';
 
@@ -8,6 +9,11 @@ export interface CompactionTimerOptions {
   readonly intervalMs: number;
   readonly latenessMs: number;
   readonly logger: JsonLogger;
+  /** Closes the archive's files of hours before this one (they may then be compacted and deleted). */
+  readonly sealHoursBefore?: (hour: Date) => Promise<void>;
+  /** Whether a raw object may be deleted now (not while it may still be appended to). */
+  readonly disposable?: (key: string) => boolean;
+  readonly clock?: () => Date;
 }
 
 export interface CompactionState {
@@ -55,12 +61,18 @@ export class CompactionTimer {
 
   async runOnce(): Promise<CompactionReport | undefined> {
     try {
+      const now = (this.options.clock ?? (() => new Date()))();
+      const rule = { latenessMs: this.options.latenessMs, bufferMs: 0 };
+      // The hours about to count as closed: nothing is appended to their files any more.
+      let open = hourStart(now);
+      while (hourClosesAt(addHours(open, -1), rule) > now) open = addHours(open, -1);
+      await this.options.sealHoursBefore?.(open);
       const report = await compactPending({
         store: this.options.store,
-        now: new Date(),
-        latenessMs: this.options.latenessMs,
-        bufferMs: 0,
+        now,
+        ...rule,
         logger: this.options.logger.child({ component: 'compactor' }),
+        ...(this.options.disposable === undefined ? {} : { disposable: this.options.disposable }),
       });
       this.lastRun = new Date();
       this.lastError = undefined;

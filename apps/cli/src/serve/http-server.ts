@@ -1,42 +1,62 @@
 import { createServer, type Server } from 'node:http';
-import {
-  type HttpResponse,
-  nodeListener,
-  type WebhookHttpRequest,
-  writeResponse,
-} from '@github-webhooks/ingestion';
+import { nodeListener, type RequestHandler, writeResponse } from '@github-webhooks/ingestion';
 
 export interface HealthReport {
   readonly ok: boolean;
   readonly [part: string]: unknown;
 }
 
-export interface WebhookServerOptions {
-  /** The same platform-neutral handler the Lambda runs behind its API Gateway adapter. */
-  readonly handle: (request: WebhookHttpRequest) => Promise<HttpResponse>;
-  readonly health: () => HealthReport;
+/** What bounds what one client, or many, can take of the server. */
+export interface ServerLimits {
   readonly maxBodyBytes: number;
+  /** Body bytes being read at once, over all requests. */
+  readonly maxBodyBytesInFlight: number;
+  /** The whole request, headers and body, must arrive within this. */
+  readonly requestTimeoutMs: number;
+  /** The headers must arrive within this (a client trickling them holds no socket for long). */
+  readonly headersTimeoutMs: number;
+  /** Connections open at once; more are refused. */
+  readonly maxConnections: number;
+}
+
+export interface WebhookServerOptions extends ServerLimits {
+  /** The same platform-neutral handler the Lambda runs behind its API Gateway adapter. */
+  readonly handle: RequestHandler;
+  readonly health: () => HealthReport;
   readonly onError: (error: unknown) => void;
 }
 
 /**
  * The local server: ingestion's node:http adapter for the webhook, so locally and in AWS the same
- * code answers GitHub, and `GET /healthz` reporting each part's state.
+ * code answers GitHub, and `GET /healthz` reporting each part's state, answered without reading
+ * anything more. Timeouts and a connection limit keep slow or many clients from holding it.
  */
 export function createWebhookServer(options: WebhookServerOptions): Server {
   const webhook = nodeListener(options.handle, {
     maxBodyBytes: options.maxBodyBytes,
+    maxBodyBytesInFlight: options.maxBodyBytesInFlight,
     onError: options.onError,
   });
-  return createServer((req, res) => {
-    if (req.method === 'GET' && req.url === '/healthz') {
-      const report = options.health();
-      return writeResponse(res, {
-        status: report.ok ? 200 : 503,
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(report),
-      });
-    }
-    webhook(req, res);
-  });
+  const server = createServer(
+    {
+      requestTimeout: options.requestTimeoutMs,
+      headersTimeout: options.headersTimeoutMs,
+      keepAliveTimeout: 5_000,
+      // Node checks those timeouts every 30 s by default: too coarse for a 10 s headers timeout.
+      connectionsCheckingInterval: Math.min(1_000, options.headersTimeoutMs),
+    },
+    (req, res) => {
+      if (req.method === 'GET' && req.url === '/healthz') {
+        const report = options.health();
+        return writeResponse(res, {
+          status: report.ok ? 200 : 503,
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(report),
+        });
+      }
+      webhook(req, res);
+    },
+  );
+  server.maxConnections = options.maxConnections;
+  return server;
 }

@@ -1,8 +1,11 @@
-import { type PrivacyPolicy, parsePublicEvents } from '@github-webhooks/events';
-import { type Exchanges, readExchanges } from '@github-webhooks/pulse';
+import { GITHUB_MAX_PAYLOAD_BYTES, type PrivacyPolicy, parsePublicEvents } from '@github-webhooks/events';
+import { checkBrokerUrl, type Exchanges, readExchanges } from '@github-webhooks/pulse';
 import { checkSecrets, describeRefused, type Env, type Settings, splitList } from '@github-webhooks/runtime';
 import { commandSettings } from '../command';
 import { UsageError } from '../errors';
+import type { ServerLimits } from './http-server';
+
+const MIB = 1024 * 1024;
 
 export interface ServeConfig {
   readonly port: number;
@@ -19,6 +22,11 @@ export interface ServeConfig {
   readonly compactIntervalMs: number;
   /** How long after an hour ends it is compacted (late records, local files still open). */
   readonly latenessMs: number;
+  /** /healthz says not ok once the relay is stuck, or the broker away, for longer than this. */
+  readonly unhealthyAfterMs: number;
+  /** Tries of a message the broker refuses before it is dead-lettered. */
+  readonly relayMaxAttempts: number;
+  readonly limits: ServerLimits;
 }
 
 export interface ServeFlags {
@@ -33,11 +41,19 @@ export interface ServeFlags {
   readonly 'compact-every'?: string | undefined;
   readonly lateness?: string | undefined;
   readonly 'insecure-no-signature'?: boolean | undefined;
+  readonly 'allow-insecure-amqp'?: boolean | undefined;
+  readonly 'unhealthy-after'?: string | undefined;
+  readonly 'relay-max-attempts'?: string | undefined;
+  readonly 'request-timeout'?: string | undefined;
+  readonly 'headers-timeout'?: string | undefined;
+  readonly 'max-connections'?: string | undefined;
+  readonly 'max-body-in-flight'?: string | undefined;
 }
 
 /** The broker, exchanges and allowlist flags that serve, replay and listen share, and their variables. */
 export const PULSE_FLAGS = {
   'amqp-url': 'AMQP_URL',
+  'allow-insecure-amqp': 'ALLOW_INSECURE_AMQP',
   exchange: 'PULSE_EXCHANGE',
   'exchange-v2': 'PULSE_EXCHANGE_V2',
   'public-events': 'PUBLIC_EVENTS',
@@ -51,6 +67,12 @@ export const SERVE_FLAGS = {
   archive: 'ARCHIVE_DIR',
   'compact-every': 'COMPACT_EVERY_SECONDS',
   lateness: 'LATENESS_SECONDS',
+  'unhealthy-after': 'UNHEALTHY_AFTER_SECONDS',
+  'relay-max-attempts': 'RELAY_MAX_ATTEMPTS',
+  'request-timeout': 'REQUEST_TIMEOUT_SECONDS',
+  'headers-timeout': 'HEADERS_TIMEOUT_SECONDS',
+  'max-connections': 'MAX_CONNECTIONS',
+  'max-body-in-flight': 'MAX_BODY_MIB_IN_FLIGHT',
 } as const;
 
 /** Flags win over the environment, which wins over the defaults. Errors name the setting. */
@@ -77,6 +99,20 @@ export function readServeConfig(flags: ServeFlags, env: Env): ServeConfig {
       1000 * settings.integer('COMPACT_EVERY_SECONDS', { fallback: 600, min: 0, max: 86_400 }),
     // At least 30 s: a delivery stamped just before the hour ends may still be on its way to disk (8 s deadline).
     latenessMs: 1000 * settings.integer('LATENESS_SECONDS', { fallback: 120, min: 30, max: 86_400 }),
+    unhealthyAfterMs:
+      1000 * settings.integer('UNHEALTHY_AFTER_SECONDS', { fallback: 60, min: 1, max: 86_400 }),
+    relayMaxAttempts: settings.integer('RELAY_MAX_ATTEMPTS', { fallback: 5, min: 1, max: 1_000 }),
+    limits: {
+      maxBodyBytes: GITHUB_MAX_PAYLOAD_BYTES,
+      maxBodyBytesInFlight:
+        MIB * settings.integer('MAX_BODY_MIB_IN_FLIGHT', { fallback: 128, min: 1, max: 65_536 }),
+      // GitHub gives up after 10 s: a request taking much longer than that is not GitHub's.
+      requestTimeoutMs:
+        1000 * settings.integer('REQUEST_TIMEOUT_SECONDS', { fallback: 30, min: 1, max: 3_600 }),
+      headersTimeoutMs:
+        1000 * settings.integer('HEADERS_TIMEOUT_SECONDS', { fallback: 10, min: 1, max: 3_600 }),
+      maxConnections: settings.integer('MAX_CONNECTIONS', { fallback: 512, min: 1, max: 1_000_000 }),
+    },
   };
 }
 
@@ -86,10 +122,24 @@ export interface PulseSettings {
   readonly policy: PrivacyPolicy;
 }
 
-/** The broker, exchanges and allowlist, as `serve`, `replay` and `listen` take them. */
+/**
+ * The broker, exchanges and allowlist, as `serve`, `replay` and `listen` take them. A plain-text
+ * `amqp://` URL is refused for a broker on another machine (its password would cross the network
+ * in clear) unless ALLOW_INSECURE_AMQP (`--allow-insecure-amqp`) says so.
+ */
 export function readPulseSettings(settings: Settings): PulseSettings {
+  const url = settings.string('AMQP_URL', 'amqp://guest:guest@127.0.0.1:5672');
+  const insecure = settings.boolean('ALLOW_INSECURE_AMQP', false);
+  try {
+    checkBrokerUrl(url, 'AMQP_URL', {
+      allowPlainText: insecure ? true : 'loopback',
+      hint: 'use amqps://, or --allow-insecure-amqp',
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
   return {
-    amqpUrl: settings.string('AMQP_URL', 'amqp://guest:guest@127.0.0.1:5672'),
+    amqpUrl: url,
     exchanges: readExchanges(settings),
     policy: settings.parsed('PUBLIC_EVENTS', parsePublicEvents),
   };

@@ -2,7 +2,6 @@ import { mkdir } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { GITHUB_MAX_PAYLOAD_BYTES } from '@github-webhooks/events';
 import { AWS_LIMITS, createIngest, createRequestHandler } from '@github-webhooks/ingestion';
 import { FsObjectStore } from '@github-webhooks/object-store';
 import { AmqpPublisher, exchangeNames } from '@github-webhooks/pulse';
@@ -13,7 +12,9 @@ import { GroupCommitFile } from '../local/group-commit-file';
 import { LocalTopics } from '../local/local-topics';
 import { Outbox } from '../local/outbox';
 import { OutboxRelay } from '../local/outbox-relay';
+import { BrokerState } from './broker-state';
 import { CompactionTimer } from './compaction-timer';
+import { healthReport } from './health';
 import { createWebhookServer, type HealthReport } from './http-server';
 import type { ServeConfig } from './serve-config';
 
@@ -45,29 +46,12 @@ export async function startStack(
   const outbox = await Outbox.open(join(config.archiveDir, 'outbox'));
   const deadLetter = await GroupCommitFile.open(join(config.archiveDir, 'outbox', 'dead-letter.ndjson'));
   const metrics = new CounterMetrics<MetricName>();
-  const broker = { connected: false, lastError: undefined as string | undefined };
+  const broker = new BrokerState(logger);
   const publisher = new AmqpPublisher({
     url: config.amqpUrl,
     exchanges: exchangeNames(config.exchanges),
     connectionName: 'github-webhooks serve',
-    observer: {
-      connected: ({ broker: name }) => {
-        broker.connected = true;
-        broker.lastError = undefined;
-        logger.info('connected to the broker', { broker: name });
-      },
-      connectFailed: (error) => {
-        broker.connected = false;
-        broker.lastError = error.message;
-        logger.error('broker unavailable; public deliveries wait in the outbox', {
-          error: describeError(error),
-        });
-      },
-      connectionLost: ({ broker: name }) => {
-        broker.connected = false;
-        logger.warn('lost the broker connection', { broker: name });
-      },
-    },
+    observer: broker.observer,
   });
   const relay = new OutboxRelay({
     outbox,
@@ -78,7 +62,8 @@ export async function startStack(
         { publisher, payloads: store, logger, metrics },
       ),
     deadLetter: (line) => deadLetter.append(line),
-    logger,
+    logger: logger.child({ component: 'relay' }),
+    maxAttempts: config.relayMaxAttempts,
     ...(tuning.maxRetryMs === undefined
       ? {}
       : { minRetryMs: Math.min(500, tuning.maxRetryMs), maxRetryMs: tuning.maxRetryMs }),
@@ -88,6 +73,8 @@ export async function startStack(
     intervalMs: config.compactIntervalMs,
     latenessMs: config.latenessMs,
     logger,
+    sealHoursBefore: (hour) => archive.sealHoursBefore(hour),
+    disposable: (key) => !archive.isOpen(key),
   });
   const handle = createRequestHandler(
     createIngest({
@@ -106,27 +93,20 @@ export async function startStack(
       deadlineMs: 8_000,
     }),
   );
-  const health = (): HealthReport => {
-    const outboxState = relay.state;
-    return {
-      ok: true,
-      archive: { dir: config.archiveDir },
-      broker: { connected: broker.connected, last_error: broker.lastError },
-      outbox: {
-        pending: outboxState.pending,
-        published: outboxState.published,
-        dead_lettered: outboxState.deadLettered,
-        retrying: outboxState.retrying,
-        last_error: outboxState.lastError,
-      },
+  const health = (): HealthReport =>
+    healthReport({
+      archiveDir: config.archiveDir,
+      broker: broker.current,
+      relay: relay.state,
       compactor: compactor.state,
       counts: metrics.counts,
-    };
-  };
+      unhealthyAfterMs: config.unhealthyAfterMs,
+      now: Date.now(),
+    });
   const server = createWebhookServer({
     handle,
     health,
-    maxBodyBytes: GITHUB_MAX_PAYLOAD_BYTES,
+    ...config.limits,
     onError: (error) => logger.error('request failed', { error: describeError(error) }),
   });
   const port = await listen(server, config.port, config.host);

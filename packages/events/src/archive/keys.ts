@@ -24,7 +24,19 @@ export const rawPrefix = (hour: Date): string => `raw/${hourPath(hour)}/`;
 export const hourlyKey = (hour: Date): string => `hourly/${hourPath(hour)}.ndjson.gz`;
 export const manifestKey = (hour: Date): string => `hourly/${hourPath(hour)}.manifest.json`;
 export const quarantinePrefix = (hour: Date): string => `quarantine/${hourPath(hour)}/`;
-export const payloadKey = (deliveryId: string): string => `payloads/${deliveryId}.json.gz`;
+/**
+ * `payloads/<GUID>-<sha256>.json.gz`: content-addressed, so two different deliveries sharing a GUID
+ * (one event sent to two hooks) never overwrite each other's payload; written only if absent.
+ */
+export const payloadKey = (deliveryId: string, sha256: string): string =>
+  `payloads/${deliveryId}-${sha256}.json.gz`;
+
+/** The key form written before payloads were content-addressed; still read. */
+export const legacyPayloadKey = (deliveryId: string): string => `payloads/${deliveryId}.json.gz`;
+
+/** A reference of this delivery is to one of these keys, and no other object of the archive. */
+export const isPayloadKeyOf = (key: string, deliveryId: string, sha256: string): boolean =>
+  key === payloadKey(deliveryId, sha256) || key === legacyPayloadKey(deliveryId);
 
 const HOUR_IN_KEY = /^(?:raw|hourly|quarantine)\/(\d{4})\/(\d{2})\/(\d{2})\/(\d{2})(?:\/|\.)/;
 

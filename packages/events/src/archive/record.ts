@@ -1,8 +1,12 @@
+import { createHash } from 'node:crypto';
 import type { InstallationTarget, WebhookPayload } from '../delivery/types';
+
+/** The record format `formatRecordLine` writes. Records without `format_version` are format 1. */
+export const RECORD_FORMAT_VERSION = 2;
 
 /** A payload kept as its own object because it is too large for a Firehose record or SNS message. */
 export interface PayloadRef {
-  /** Object key, `payloads/<GUID>.json.gz`. */
+  /** Object key, `payloads/<GUID>-<sha256>.json.gz` (`payloads/<GUID>.json.gz` in format 1). */
   readonly key: string;
   /** Size of the uncompressed payload JSON. */
   readonly bytes: number;
@@ -19,6 +23,16 @@ export interface ArchiveRecord {
   readonly hook_id: string | null;
   readonly target: InstallationTarget | null;
   readonly public: boolean;
+  /** 2 for records written since it was added; absent (format 1) before. */
+  readonly format_version?: number;
+  /** Why the delivery is public or private (the privacy rule that decided); null when unknown. */
+  readonly privacy?: string | null;
+  /** `owner/name` of the delivery's repository, or null. */
+  readonly repository?: string | null;
+  /** The payload's `action`, or null. */
+  readonly action?: string | null;
+  /** Hex SHA-256 of the payload's JSON text (as inline, or as stored by reference). */
+  readonly payload_sha256?: string;
   readonly payload?: WebhookPayload;
   readonly payload_ref?: PayloadRef;
 }
@@ -30,6 +44,9 @@ export interface RecordMeta {
   readonly hookId?: string | undefined;
   readonly target?: InstallationTarget | undefined;
   readonly public: boolean;
+  readonly privacy?: string | null | undefined;
+  readonly repository?: string | null | undefined;
+  readonly action?: string | null | undefined;
 }
 
 export type RecordBody = { readonly payloadText: string } | { readonly payloadRef: PayloadRef };
@@ -39,14 +56,21 @@ export class ArchiveFormatError extends Error {
 }
 
 /**
- * One newline-terminated NDJSON line. The leading fields come first in a fixed order and the
- * payload text is spliced in unchanged, so writing costs no re-serialization of the payload.
+ * One newline-terminated NDJSON line (format 2). The leading fields come first in a fixed order and
+ * the payload, last, is spliced in unchanged, so writing costs no re-serialization of the payload.
  */
 export function formatRecordLine(meta: RecordMeta, body: RecordBody): string {
+  const sha256 =
+    'payloadText' in body
+      ? createHash('sha256').update(body.payloadText).digest('hex')
+      : body.payloadRef.sha256;
   const head =
     `{"delivery_id":${JSON.stringify(meta.deliveryId)},"event":${JSON.stringify(meta.event)}` +
     `,"received_at":"${meta.receivedAt.toISOString()}","hook_id":${JSON.stringify(meta.hookId ?? null)}` +
-    `,"target":${JSON.stringify(meta.target ?? null)},"public":${meta.public}`;
+    `,"target":${JSON.stringify(meta.target ?? null)},"public":${meta.public}` +
+    `,"format_version":${RECORD_FORMAT_VERSION},"privacy":${JSON.stringify(meta.privacy ?? null)}` +
+    `,"repository":${JSON.stringify(meta.repository ?? null)},"action":${JSON.stringify(meta.action ?? null)}` +
+    `,"payload_sha256":"${sha256}"`;
   const tail =
     'payloadText' in body
       ? `"payload":${body.payloadText}`
@@ -63,9 +87,39 @@ export function recordMeta(record: ArchiveRecord): RecordMeta {
     hookId: record.hook_id ?? undefined,
     target: record.target ?? undefined,
     public: record.public,
+    privacy: record.privacy,
+    repository: record.repository,
+    action: record.action,
   };
 }
 
+const PAYLOAD_KEY = ',"payload":';
+
+/**
+ * The payload's JSON text in a record line, without parsing it: the payload is the line's last
+ * field, and `,"payload":` cannot stand inside a JSON string (its quotes would be escaped), so its
+ * first occurrence is the key. Undefined for a line holding no inline payload. The caller checks
+ * that the text is one JSON value when the line may come from another producer.
+ */
+export function payloadTextOf(line: string): string | undefined {
+  const start = line.indexOf(PAYLOAD_KEY);
+  const end = line.lastIndexOf('}');
+  if (start === -1 || end <= start) return undefined;
+  return line.slice(start + PAYLOAD_KEY.length, end).trim();
+}
+
+/** What tells two deliveries apart: GUID, hook and payload digest (one GUID goes to every hook). */
+export function deliveryKey(record: ArchiveRecord, line: string): string {
+  const digest =
+    record.payload_sha256 ??
+    record.payload_ref?.sha256 ??
+    createHash('sha256')
+      .update(payloadTextOf(line) ?? JSON.stringify(record.payload))
+      .digest('hex');
+  return `${record.delivery_id}/${record.hook_id ?? ''}/${digest.slice(0, 16)}`;
+}
+
+const SHA256 = /^[0-9a-f]{64}$/;
 const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 /** Validates a parsed line against the format; throws ArchiveFormatError naming the first problem. */
@@ -87,6 +141,20 @@ export function parseRecord(value: unknown): ArchiveRecord {
     throw new ArchiveFormatError('record target is invalid');
   }
   if (typeof value.public !== 'boolean') throw new ArchiveFormatError('record has no public flag');
+  for (const field of ['privacy', 'repository', 'action'] as const) {
+    const v = value[field];
+    if (v !== undefined && v !== null && typeof v !== 'string')
+      throw new ArchiveFormatError(`record ${field} is invalid`);
+  }
+  if (value.format_version !== undefined && !Number.isInteger(value.format_version)) {
+    throw new ArchiveFormatError('record format_version is invalid');
+  }
+  if (
+    value.payload_sha256 !== undefined &&
+    !(typeof value.payload_sha256 === 'string' && SHA256.test(value.payload_sha256))
+  ) {
+    throw new ArchiveFormatError('record payload_sha256 is invalid');
+  }
   if (isObject(payload) === isPayloadRef(payload_ref)) {
     throw new ArchiveFormatError('record needs exactly one of payload (an object) and payload_ref');
   }
@@ -99,7 +167,7 @@ function isPayloadRef(value: unknown): value is PayloadRef {
     typeof value.key === 'string' &&
     typeof value.bytes === 'number' &&
     typeof value.sha256 === 'string' &&
-    /^[0-9a-f]{64}$/.test(value.sha256)
+    SHA256.test(value.sha256)
   );
 }
 

@@ -1,5 +1,5 @@
 import { InvalidHeaderError, PayloadTooLargeError, UnsupportedMediaTypeError } from './errors';
-import { HEADER_PATTERNS, normalizeHeaders, optionalHeader, requireHeader } from './headers';
+import { HEADER_PATTERNS, normalizeHeaders, optionalHeader, type RawHeaders, requireHeader } from './headers';
 import type { ContentType, DeliveryRequest, HttpRequest, InstallationTarget, Signatures } from './types';
 
 /** GitHub caps webhook payloads at 25 MiB. */
@@ -15,28 +15,38 @@ export interface ReadRequestOptions {
 const SHA256 = /^sha256=[0-9a-fA-F]{64}$/;
 const SHA1 = /^sha1=[0-9a-fA-F]{40}$/;
 
+/** What the headers say: everything of a DeliveryRequest but the body. */
+export type DeliveryHeaders = Omit<DeliveryRequest, 'rawBody'>;
+
 /**
- * Checks the request in GitHub-facing order: content type (415), required headers (400), size (413).
- * The body is not parsed here: the signature must be verified first.
+ * The checks that need no body, in GitHub-facing order: content type (415), required headers (400).
+ * A server runs them before reading a body, so a request that would be refused costs no upload.
  */
-export function readDeliveryRequest(request: HttpRequest, options: ReadRequestOptions = {}): DeliveryRequest {
-  const headers = normalizeHeaders(request.headers);
-  const contentType = readContentType(headers.get('content-type'));
-  const id = requireHeader(headers, 'x-github-delivery', HEADER_PATTERNS.GUID);
-  const event = requireHeader(headers, 'x-github-event', HEADER_PATTERNS.EVENT);
-  const hookId = optionalHeader(headers, 'x-github-hook-id', HEADER_PATTERNS.NUMERIC_ID);
-  const target = readTarget(headers);
-  const signatures = readSignatures(headers, options.requireSignature ?? true);
-  const rawBody = decodeBody(request, options.maxBytes ?? GITHUB_MAX_PAYLOAD_BYTES);
+export function readDeliveryHeaders(headers: RawHeaders, options: ReadRequestOptions = {}): DeliveryHeaders {
+  const normalized = normalizeHeaders(headers);
+  const contentType = readContentType(normalized.get('content-type'));
+  const id = requireHeader(normalized, 'x-github-delivery', HEADER_PATTERNS.GUID);
+  const event = requireHeader(normalized, 'x-github-event', HEADER_PATTERNS.EVENT);
+  const hookId = optionalHeader(normalized, 'x-github-hook-id', HEADER_PATTERNS.NUMERIC_ID);
+  const target = readTarget(normalized);
+  const signatures = readSignatures(normalized, options.requireSignature ?? true);
   return {
     id,
     event,
     contentType,
     signatures,
-    rawBody,
     ...(hookId === undefined ? {} : { hookId }),
     ...(target === undefined ? {} : { target }),
   };
+}
+
+/**
+ * Checks the request in GitHub-facing order: content type (415), required headers (400), size (413).
+ * The body is not parsed here: the signature must be verified first.
+ */
+export function readDeliveryRequest(request: HttpRequest, options: ReadRequestOptions = {}): DeliveryRequest {
+  const headers = readDeliveryHeaders(request.headers, options);
+  return { ...headers, rawBody: decodeBody(request, options.maxBytes ?? GITHUB_MAX_PAYLOAD_BYTES) };
 }
 
 function readContentType(value: string | undefined): ContentType {

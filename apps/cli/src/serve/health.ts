@@ -1,0 +1,50 @@
+import type { RelayState } from '../local/outbox-relay';
+import type { BrokerStatus } from './broker-state';
+import type { CompactionState } from './compaction-timer';
+import type { HealthReport } from './http-server';
+
+export interface HealthParts {
+  readonly archiveDir: string;
+  readonly broker: BrokerStatus;
+  readonly relay: RelayState;
+  readonly compactor: CompactionState;
+  readonly counts: Readonly<Record<string, number | undefined>>;
+  /** Longer than this stuck or away is not ok. */
+  readonly unhealthyAfterMs: number;
+  readonly now: number;
+}
+
+/**
+ * What /healthz says: not ok (503) while the relay has been stuck on a message, or the broker away,
+ * for longer than the threshold; deliveries are still taken and archived meanwhile.
+ */
+export function healthReport(parts: HealthParts): HealthReport {
+  const { broker, relay, now, unhealthyAfterMs } = parts;
+  const relayStuck = relay.stuckSince !== undefined && now - relay.stuckSince > unhealthyAfterMs;
+  const brokerAway = broker.awaySince !== undefined && now - broker.awaySince > unhealthyAfterMs;
+  const problems = [
+    ...(relayStuck ? [`relay stuck for ${Math.round((now - (relay.stuckSince ?? now)) / 1000)} s`] : []),
+    ...(brokerAway ? [`broker away for ${Math.round((now - (broker.awaySince ?? now)) / 1000)} s`] : []),
+  ];
+  return {
+    ok: problems.length === 0,
+    ...(problems.length === 0 ? {} : { problems }),
+    archive: { dir: parts.archiveDir },
+    broker: {
+      connected: broker.connected,
+      last_error: broker.lastError,
+      away_since: broker.awaySince === undefined ? undefined : new Date(broker.awaySince).toISOString(),
+    },
+    outbox: {
+      pending: relay.pending,
+      published: relay.published,
+      dead_lettered: relay.deadLettered,
+      retrying: relay.retrying,
+      attempts: relay.attempts,
+      stuck_since: relay.stuckSince === undefined ? undefined : new Date(relay.stuckSince).toISOString(),
+      last_error: relay.lastError,
+    },
+    compactor: parts.compactor,
+    counts: parts.counts,
+  };
+}
