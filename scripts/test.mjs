@@ -14,7 +14,7 @@ if (process.versions.node !== pinned) {
 }
 console.log(`tests: on Node ${process.version} (${process.platform}-${process.arch})`);
 
-const workspaces = ['packages', 'services', 'apps']
+const workspaces = ['packages', 'services', 'apps', 'e2e']
   .filter((dir) => existsSync(dir))
   .flatMap((dir) =>
     readdirSync(dir, { withFileTypes: true })

@@ -1,4 +1,4 @@
-import { githubExamples } from '@github-webhooks/fixtures';
+import { githubExamples, grownPush } from '@github-webhooks/fixtures';
 
 export interface BenchPayload {
   readonly name: string;
@@ -20,11 +20,7 @@ const closestTo = (event: string, bytes: number) => {
 export function benchPayloads(): BenchPayload[] {
   const push = closestTo('push', 7_700);
   const pull = closestTo('pull_request', 21_000);
-  const commit = ((push.commits as unknown[])[0] ?? {}) as object;
-  const commits: unknown[] = [];
-  while (JSON.stringify(commits).length < 1024 * 1024)
-    commits.push({ ...commit, message: `commit ${commits.length} ${'x'.repeat(400)}` });
-  const big = { ...push, commits };
+  const big = grownPush(1024 * 1024, push);
   return [
     { name: 'push 7.7 KB', event: 'push', body: Buffer.from(JSON.stringify(push)) },
     { name: 'pull_request 21 KB', event: 'pull_request', body: Buffer.from(JSON.stringify(pull)) },

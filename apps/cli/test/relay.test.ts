@@ -184,7 +184,7 @@ describe('OutboxRelay', () => {
       });
       relay.start();
       await outbox.append('poison');
-      await until(() => deadLetters.length === 1);
+      await until(() => deadLetters.length === 1 && relay.state.pending === 0);
       expect(errors.filter((e) => JSON.stringify(e ?? null).includes(code)).length).toBeGreaterThanOrEqual(2);
       expect(relay.state).toMatchObject({ pending: 0, deadLettered: 1 });
       await relay.stop();

@@ -1,19 +1,13 @@
 import { openPayloadObject } from '@github-webhooks/archive';
 import { classify, createPrivacyPolicy, parseRecord, receiveDelivery } from '@github-webhooks/events';
-import { exampleOf, signedRequest, TEST_SECRET } from '@github-webhooks/fixtures';
+import { exampleOf, grownPush, signedRequest, TEST_SECRET } from '@github-webhooks/fixtures';
 import { AWS_LIMITS, prepareOutgoing } from '../src';
 
 const push = exampleOf('push', (e) => (e.payload.repository as { private: boolean }).private === false);
 const at = new Date('2026-11-28T15:00:00.000Z');
 
 /** A real push payload grown to about `bytes` by adding commits (as a big push is). */
-function bigPush(bytes: number) {
-  const commit = (push.payload.commits as unknown[])[0] ?? { message: 'x' };
-  const commits: unknown[] = [];
-  while (JSON.stringify(commits).length < bytes)
-    commits.push({ ...(commit as object), message: `commit ${commits.length} ${'m'.repeat(200)}` });
-  return { ...push.payload, commits };
-}
+const bigPush = (bytes: number) => grownPush(bytes, push.payload);
 
 function outgoingFor(payload: object) {
   const request = signedRequest({ event: 'push', payload });

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { openPayloadObject } from '@github-webhooks/archive';
 import { parseRecord } from '@github-webhooks/events';
-import { exampleOf, httpApiEvent, signedRequest } from '@github-webhooks/fixtures';
+import { exampleOf, grownPush, httpApiEvent, signedRequest } from '@github-webhooks/fixtures';
 import { S3ObjectStore } from '@github-webhooks/object-store';
 import { type RunningS3rver, startS3rver } from '@github-webhooks/object-store/src/testing';
 import { apiGatewayHandler, createIngest, createRequestHandler } from '../src';
@@ -9,15 +9,7 @@ import { fakeDeps } from './support/fakes';
 
 const push = exampleOf('push', (e) => (e.payload.repository as { private: boolean }).private === false);
 
-/** The real push example grown past 2 MiB with more commits, as a big push is. */
-function twoMiBPush(): Record<string, unknown> {
-  const commit = ((push.payload.commits as unknown[])[0] ?? {}) as object;
-  const commits: unknown[] = [];
-  while (JSON.stringify(commits).length < 2 * 1024 * 1024) {
-    commits.push({ ...commit, message: `commit ${commits.length} ${'m'.repeat(300)}` });
-  }
-  return { ...push.payload, commits };
-}
+const twoMiBPush = () => grownPush(2 * 1024 * 1024, push.payload);
 
 let s3: RunningS3rver;
 beforeAll(async () => {
