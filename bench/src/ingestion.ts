@@ -1,20 +1,27 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHmac, randomUUID } from 'node:crypto';
+import { classify, createPrivacyPolicy } from '@github-webhooks/events';
+import { connect } from 'amqplib';
 import autocannon from 'autocannon';
-import { benchPayloads } from './payloads';
-import { SECRET, type ServerKind } from './servers';
+import { type BenchPayload, benchPayloads } from './payloads';
+import { SECRET, type ServerKind, serveExchange } from './servers';
 import { round, type Summary, summarize } from './stats';
+
+/** What was measured: a baseline server, or `serve` with private (archive only) or public deliveries. */
+export type Target = Exclude<ServerKind, 'serve'> | 'serve-private' | 'serve-public';
 
 export interface IngestionRow {
   readonly payload: string;
   readonly connections: number;
-  readonly server: ServerKind;
+  readonly target: Target;
   readonly rps: Summary;
   readonly p50: Summary;
   readonly p99: Summary;
 }
 
-const KINDS: readonly ServerKind[] = ['bare', 'minimal', 'octokit', 'serve'];
+const SERVERS: readonly ServerKind[] = ['bare', 'minimal', 'durable', 'octokit', 'serve'];
+const TARGETS: readonly Target[] = ['bare', 'minimal', 'durable', 'octokit', 'serve-private', 'serve-public'];
+const AMQP_URL = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 
 async function startServer(kind: ServerKind): Promise<{ port: number; child: ChildProcess }> {
   const child = spawn(process.execPath, [process.argv[1] ?? '', 'server', kind], {
@@ -53,44 +60,62 @@ async function load(port: number, event: string, body: Buffer, connections: numb
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
 }
 
+function checkPrivacy(payload: BenchPayload): void {
+  const policy = createPrivacyPolicy();
+  const verdict = (body: Buffer) => classify(payload.event, JSON.parse(body.toString()), policy).public;
+  if (!verdict(payload.body) || verdict(payload.privateBody))
+    throw new Error(`${payload.name}: the public/private bench bodies are not classified as such`);
+}
+
 /**
- * Requests per second and latency of `serve` against the three baselines, all as separate
- * processes on loopback, in alternating order over several rounds.
+ * Requests per second and latency of `serve` (private deliveries, then public ones with the relay
+ * and the broker live in the same process and run) against the baselines, all separate processes on
+ * loopback, in alternating order over several rounds. Pulse has a consumer queue (bounded, as a
+ * slow consumer's would be), so the broker stores what the relay publishes.
  */
 export async function benchIngestion(options: { rounds: number; seconds: number }): Promise<IngestionRow[]> {
   const servers = new Map<ServerKind, { port: number; child: ChildProcess }>();
-  for (const kind of KINDS) servers.set(kind, await startServer(kind));
+  for (const kind of SERVERS) servers.set(kind, await startServer(kind));
+  const broker = await connect(AMQP_URL, { noDelay: true });
+  const channel = await broker.createChannel();
+  const queue = `bench-ingestion-${process.pid}`;
+  const exchange = serveExchange(process.pid);
+  await channel.assertExchange(exchange, 'topic', { durable: true });
+  await channel.assertQueue(queue, { durable: true, arguments: { 'x-max-length': 2000 } });
+  await channel.bindQueue(queue, exchange, '#');
   try {
     const rows: IngestionRow[] = [];
     for (const payload of benchPayloads()) {
+      checkPrivacy(payload);
       const combos = payload.body.length > 100_000 ? [10] : [10, 50];
       for (const connections of combos) {
-        const samples = new Map<ServerKind, { rps: number[]; p50: number[]; p99: number[] }>();
+        const samples = new Map<Target, { rps: number[]; p50: number[]; p99: number[] }>();
         for (let r = 0; r < options.rounds; r++) {
           // Alternate the order each round so drift in the machine's load does not favour one server.
-          const order = r % 2 === 0 ? KINDS : [...KINDS].reverse();
-          for (const kind of order) {
-            const server = servers.get(kind);
+          const order = r % 2 === 0 ? TARGETS : [...TARGETS].reverse();
+          for (const target of order) {
+            const server = servers.get(target.startsWith('serve') ? 'serve' : (target as ServerKind));
             if (!server) continue;
-            const m = await load(server.port, payload.event, payload.body, connections, options.seconds);
-            const s = samples.get(kind) ?? { rps: [], p50: [], p99: [] };
+            const body = target === 'serve-private' ? payload.privateBody : payload.body;
+            const m = await load(server.port, payload.event, body, connections, options.seconds);
+            const s = samples.get(target) ?? { rps: [], p50: [], p99: [] };
             s.rps.push(m.rps);
             s.p50.push(m.p50);
             s.p99.push(m.p99);
-            samples.set(kind, s);
+            samples.set(target, s);
           }
         }
-        for (const [kind, s] of samples) {
+        for (const [target, s] of samples) {
           rows.push({
             payload: payload.name,
             connections,
-            server: kind,
+            target,
             rps: summarize(s.rps),
             p50: summarize(s.p50),
             p99: summarize(s.p99),
           });
           process.stderr.write(
-            `ingestion ${payload.name} c=${connections} ${kind}: ${round(summarize(s.rps).median, 0)} req/s\n`,
+            `ingestion ${payload.name} c=${connections} ${target}: ${round(summarize(s.rps).median, 0)} req/s\n`,
           );
         }
       }
@@ -98,5 +123,8 @@ export async function benchIngestion(options: { rounds: number; seconds: number 
     return rows;
   } finally {
     for (const { child } of servers.values()) child.kill('SIGTERM');
+    await channel.deleteQueue(queue).catch(() => undefined);
+    await channel.deleteExchange(exchange).catch(() => undefined);
+    await broker.close();
   }
 }

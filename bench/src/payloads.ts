@@ -3,8 +3,19 @@ import { githubExamples, grownPush } from '@github-webhooks/fixtures';
 export interface BenchPayload {
   readonly name: string;
   readonly event: string;
+  /** A delivery of a public repository (published to Pulse). */
   readonly body: Buffer;
+  /** The same delivery from a private repository (archived only). */
+  readonly privateBody: Buffer;
 }
+
+const privateOf = (payload: Record<string, unknown>): Buffer =>
+  Buffer.from(
+    JSON.stringify({
+      ...payload,
+      repository: { ...(payload.repository as object), private: true, visibility: 'private' },
+    }),
+  );
 
 const closestTo = (event: string, bytes: number) => {
   const candidates = githubExamples().filter((e) => e.event === event);
@@ -21,9 +32,15 @@ export function benchPayloads(): BenchPayload[] {
   const push = closestTo('push', 7_700);
   const pull = closestTo('pull_request', 21_000);
   const big = grownPush(1024 * 1024, push);
+  const of = (name: string, event: string, payload: Record<string, unknown>): BenchPayload => ({
+    name,
+    event,
+    body: Buffer.from(JSON.stringify(payload)),
+    privateBody: privateOf(payload),
+  });
   return [
-    { name: 'push 7.7 KB', event: 'push', body: Buffer.from(JSON.stringify(push)) },
-    { name: 'pull_request 21 KB', event: 'pull_request', body: Buffer.from(JSON.stringify(pull)) },
-    { name: 'push 1 MiB', event: 'push', body: Buffer.from(JSON.stringify(big)) },
+    of('push 7.7 KB', 'push', push),
+    of('pull_request 21 KB', 'pull_request', pull),
+    of('push 1 MiB', 'push', big),
   ];
 }

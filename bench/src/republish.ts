@@ -1,9 +1,14 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createPayloadObject } from '@github-webhooks/archive';
-import { Outbox, OutboxRelay } from '@github-webhooks/cli';
-import { createPrivacyPolicy, formatRecordLine, pulseMessageBody } from '@github-webhooks/events';
+import { ArchiveRelay, DiskArchive } from '@github-webhooks/cli';
+import {
+  createPrivacyPolicy,
+  formatRecordLine,
+  pulseMessageBody,
+  repositoryFullName,
+  type WebhookPayload,
+} from '@github-webhooks/events';
 import { FsObjectStore } from '@github-webhooks/object-store';
 import { AmqpPublisher } from '@github-webhooks/pulse';
 import { republishBatch } from '@github-webhooks/pulse-republisher';
@@ -24,30 +29,22 @@ export interface RepublishRow {
   readonly ratio: number;
 }
 
-/** Messages per second the outbox relay moves to RabbitMQ with confirms (the serve path). */
-async function relayRate(
-  exchange: string,
-  line: string,
-  count: number,
-  store: FsObjectStore,
-): Promise<number> {
-  const dir = await mkdtemp(join(tmpdir(), 'gw-bench-outbox-'));
-  const outbox = await Outbox.open(dir);
-  await Promise.all(Array.from({ length: count }, () => outbox.append(line)));
+/**
+ * Messages per second the relay of `serve` moves from the archive's raw files to RabbitMQ with
+ * confirms: the records are written first (by the disk archive, as ingestion does), then the relay
+ * starts from an empty cursor and is timed until the broker confirmed the last one.
+ */
+async function relayRate(exchange: string, line: string, count: number): Promise<number> {
+  const dir = await mkdtemp(join(tmpdir(), 'gw-bench-relay-'));
+  const archive = new DiskArchive(dir);
+  await Promise.all(Array.from({ length: count }, () => archive.append(line)));
+  await archive.close();
   const publisher = new AmqpPublisher({ url: AMQP_URL, exchanges: [exchange], window: WINDOW });
-  const settings = { policy: createPrivacyPolicy(), exchanges: { v1: exchange, v2: undefined } };
-  const relay = new OutboxRelay({
-    outbox,
-    republish: (messages) =>
-      republishBatch(messages, settings, {
-        publisher,
-        payloads: store,
-        logger: silent,
-        metrics: { count: () => undefined },
-      }),
-    deadLetter: () => Promise.reject(new Error('nothing should be dead-lettered')),
-    logger: silent,
-  });
+  const settings = {
+    policy: createPrivacyPolicy(),
+    exchanges: { v1: exchange, v2: undefined },
+    recheck: 'recorded' as const,
+  };
   await publisher.publish({
     exchange,
     routingKey: 'warm/up/push',
@@ -56,14 +53,28 @@ async function relayRate(
     timestamp: new Date(),
   });
   const started = process.hrtime.bigint();
+  const relay = await ArchiveRelay.open({
+    root: dir,
+    archive,
+    republish: (messages) =>
+      republishBatch(messages, settings, {
+        publisher,
+        payloads: new FsObjectStore(dir),
+        logger: silent,
+        metrics: { count: () => undefined },
+      }),
+    deadLetter: () => Promise.reject(new Error('nothing should be dead-lettered')),
+    logger: silent,
+  });
   relay.start();
-  while (outbox.pending > 0) await new Promise((resolve) => setImmediate(resolve));
+  // Polled every millisecond: a tighter loop would take the CPU the relay is measured on.
+  while (relay.state.published < count && relay.state.lastError === undefined)
+    await new Promise((resolve) => setTimeout(resolve, 1));
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   await relay.stop();
   if (relay.state.published !== count)
-    throw new Error(`relay published ${relay.state.published} of ${count}`);
+    throw new Error(`relay published ${relay.state.published} of ${count}: ${relay.state.lastError}`);
   await publisher.close();
-  await outbox.close();
   await rm(dir, { recursive: true, force: true });
   return count / seconds;
 }
@@ -104,8 +115,8 @@ async function bareRate(exchange: string, body: Buffer, count: number): Promise<
 
 /**
  * Both sides publish into the same durable exchange with one durable queue bound (kept short), so
- * the broker does the work Pulse does. Payloads over SNS's limit travel by reference, as in `serve`:
- * the relay reads and checks the payload object before publishing it.
+ * the broker does the work Pulse does. `serve` keeps every payload inline in its record, 1 MiB ones
+ * included, so the relay publishes the text the record holds.
  */
 export async function benchRepublish(options: { rounds: number }): Promise<RepublishRow[]> {
   const exchange = `bench/republish-${process.pid}`;
@@ -115,31 +126,33 @@ export async function benchRepublish(options: { rounds: number }): Promise<Repub
   await channel.assertExchange(exchange, 'topic', { durable: true });
   await channel.assertQueue(queue, { durable: true, arguments: { 'x-max-length': 2000 } });
   await channel.bindQueue(queue, exchange, '#');
-  const storeDir = await mkdtemp(join(tmpdir(), 'gw-bench-store-'));
-  const store = new FsObjectStore(storeDir);
   const rows: RepublishRow[] = [];
   try {
     for (const payload of benchPayloads().filter((p) => p.name !== 'pull_request 21 KB')) {
-      const byReference = payload.body.length > 200_000;
-      const count = byReference ? 300 : 6000;
+      const count = payload.body.length > 200_000 ? 300 : 6000;
       const deliveryId = '00000000-0000-0000-0000-000000000000';
       const payloadText = payload.body.toString();
-      const meta = { deliveryId, event: payload.event, receivedAt: new Date(), public: true };
-      let line: string;
-      if (byReference) {
-        const object = createPayloadObject(deliveryId, payloadText);
-        await store.write(object.ref.key, object.body);
-        line = formatRecordLine(meta, { payloadRef: object.ref }).trimEnd();
-      } else {
-        line = formatRecordLine(meta, { payloadText }).trimEnd();
-      }
+      const parsed = JSON.parse(payloadText) as WebhookPayload;
+      const line = formatRecordLine(
+        {
+          deliveryId,
+          event: payload.event,
+          receivedAt: new Date(),
+          public: true,
+          privacy: 'allowlisted',
+          repository: repositoryFullName(parsed),
+        },
+        { payloadText },
+      );
       const body = pulseMessageBody({ event: payload.event, deliveryId, payloadText });
       const relay: number[] = [];
       const bare: number[] = [];
       for (let r = 0; r < options.rounds; r++) {
+        // Each run starts with an empty queue, so neither inherits the other's backlog in the broker.
         const pair = [
-          async () => relay.push(await relayRate(exchange, line, count, store)),
-          async () => bare.push(await bareRate(exchange, body, count)),
+          async () =>
+            relay.push(await channel.purgeQueue(queue).then(() => relayRate(exchange, line, count))),
+          async () => bare.push(await channel.purgeQueue(queue).then(() => bareRate(exchange, body, count))),
         ];
         for (const run of r % 2 === 0 ? pair : pair.reverse()) await run();
       }
@@ -153,7 +166,6 @@ export async function benchRepublish(options: { rounds: number }): Promise<Repub
     await channel.deleteQueue(queue);
     await channel.deleteExchange(exchange);
     await connection.close();
-    await rm(storeDir, { recursive: true, force: true });
   }
   return rows;
 }

@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { mkdtemp } from 'node:fs/promises';
+import { type FileHandle, mkdtemp, open } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -9,7 +9,9 @@ import { JsonLogger } from '@github-webhooks/runtime';
 import { createNodeMiddleware, Webhooks } from '@octokit/webhooks';
 
 export const SECRET = 'bench-secret';
-export type ServerKind = 'bare' | 'minimal' | 'octokit' | 'serve';
+/** The v1 exchange the benchmarked `serve` publishes to, named by the parent (which binds a consumer queue). */
+export const serveExchange = (parentPid: number): string => `bench/${parentPid}-serve/v1`;
+export type ServerKind = 'bare' | 'minimal' | 'durable' | 'octokit' | 'serve';
 
 async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -40,6 +42,61 @@ function minimal(): Server {
   });
 }
 
+/**
+ * A group-committed, fdatasync'd append-only file, written independently of the code under test:
+ * appends arriving while a sync is in flight are written and synced together.
+ */
+class SyncedLog {
+  private pending: Buffer[] = [];
+  private waiting: (() => void)[] = [];
+  private busy = false;
+
+  constructor(private readonly handle: FileHandle) {}
+
+  append(line: Buffer): Promise<void> {
+    return new Promise((resolve) => {
+      this.pending.push(line);
+      this.waiting.push(resolve);
+      if (!this.busy) void this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    this.busy = true;
+    while (this.pending.length > 0) {
+      const batch = Buffer.concat(this.pending);
+      const waiting = this.waiting;
+      this.pending = [];
+      this.waiting = [];
+      await this.handle.write(batch);
+      await this.handle.datasync();
+      for (const resolve of waiting) resolve();
+    }
+    this.busy = false;
+  }
+}
+
+/**
+ * (b′) The necessary work of a server that loses nothing: (b), then the body appended to one file
+ * on the same disk with a group-committed fdatasync, answering 202 only after the sync.
+ */
+async function durable(): Promise<Server> {
+  const dir = await mkdtemp(join(tmpdir(), 'gw-bench-durable-'));
+  const log = new SyncedLog(await open(join(dir, 'log.ndjson'), 'a'));
+  const newline = Buffer.from('\n');
+  return createServer((req, res) => {
+    readBody(req).then(async (body) => {
+      const expected = Buffer.from(`sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`);
+      const given = Buffer.from(String(req.headers['x-hub-signature-256']));
+      if (given.length !== expected.length || !timingSafeEqual(given, expected))
+        return res.writeHead(401).end();
+      JSON.parse(body.toString('utf8'));
+      await log.append(Buffer.concat([body, newline]));
+      res.writeHead(202).end();
+    });
+  });
+}
+
 /** (c) @octokit/webhooks' own Node middleware. */
 function octokit(): Server {
   const webhooks = new Webhooks({ secret: SECRET });
@@ -56,7 +113,7 @@ export async function runServer(kind: ServerKind): Promise<void> {
         port: '0',
         host: '127.0.0.1',
         archive: dir,
-        exchange: `bench/${process.pid}/v1`,
+        exchange: serveExchange(process.ppid),
         'exchange-v2': 'off',
         'compact-every': '0',
       },
@@ -70,7 +127,7 @@ export async function runServer(kind: ServerKind): Promise<void> {
     process.once('SIGTERM', () => stack.close().then(() => process.exit(0)));
     return;
   }
-  const server = { bare, minimal, octokit }[kind]();
+  const server = kind === 'durable' ? await durable() : { bare, minimal, octokit }[kind]();
   server.keepAliveTimeout = 60_000;
   server.listen(0, '127.0.0.1', () =>
     process.stdout.write(`ready ${(server.address() as AddressInfo).port}\n`),

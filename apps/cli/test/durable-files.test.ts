@@ -1,12 +1,11 @@
-import { appendFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { readRecords } from '@github-webhooks/archive';
 import { formatRecordLine } from '@github-webhooks/events';
-import { DiskArchive, receivedAtOf } from '../src/local/disk-archive';
+import { DiskArchive, LOCAL_RAW_FILE, type RawFileChange, receivedAtOf } from '../src/local/disk-archive';
 import { GroupCommitFile } from '../src/local/group-commit-file';
-import { Outbox } from '../src/local/outbox';
 
 let dir: string;
 beforeEach(async () => {
@@ -82,6 +81,30 @@ describe('DiskArchive', () => {
     expect(await readdir(join(dir, 'raw/2026/11/28/15'))).toHaveLength(3);
   });
 
+  it('tells listeners of each file opened, each batch on disk and each file closed', async () => {
+    const archive = new DiskArchive(dir);
+    const changes: RawFileChange[] = [];
+    archive.onChange((change) => changes.push(change));
+    const first = line('a', '2026-11-28T15:00:00.000Z');
+    await archive.append(first);
+    await archive.sealHoursBefore(new Date('2026-11-28T16:00:00.000Z'));
+    const [opened, committed, closed] = changes;
+    expect(changes).toHaveLength(3);
+    expect(opened).toMatchObject({ committedBytes: 0, closed: false });
+    expect(opened?.key).toMatch(LOCAL_RAW_FILE);
+    expect(committed).toMatchObject({
+      key: opened?.key,
+      committedBytes: Buffer.byteLength(first),
+      closed: false,
+    });
+    expect(closed).toMatchObject({
+      key: opened?.key,
+      committedBytes: Buffer.byteLength(first),
+      closed: true,
+    });
+    expect(await readFile(committed?.path ?? '', 'utf8')).toBe(first);
+  });
+
   it('refuses lines without newline or received_at, and aborted calls', async () => {
     const archive = new DiskArchive(dir);
     await expect(archive.append('{}')).rejects.toThrow(TypeError);
@@ -90,89 +113,5 @@ describe('DiskArchive', () => {
       archive.append(line('a', '2026-11-28T15:00:00.000Z'), { signal: AbortSignal.abort() }),
     ).rejects.toThrow();
     expect(() => receivedAtOf('{"received_at":"nope"}')).toThrow(TypeError);
-  });
-});
-
-describe('Outbox', () => {
-  it('hands back what was appended, in order, until acknowledged', async () => {
-    const outbox = await Outbox.open(dir);
-    for (let i = 0; i < 5; i++) await outbox.append(`m${i}`);
-    expect(outbox.pending).toBe(5);
-    const first = await outbox.peek(3);
-    expect(first.map((e) => e.body)).toEqual(['m0', 'm1', 'm2']);
-    expect((await outbox.peek(3)).map((e) => e.body)).toEqual(['m0', 'm1', 'm2']);
-    await outbox.acknowledge(first);
-    expect(outbox.pending).toBe(2);
-    expect((await outbox.peek(10)).map((e) => e.body)).toEqual(['m3', 'm4']);
-    await outbox.close();
-  });
-
-  it('survives a restart: unacknowledged messages come back, acknowledged ones do not', async () => {
-    const outbox = await Outbox.open(dir);
-    for (let i = 0; i < 4; i++) await outbox.append(`m${i}`);
-    await outbox.acknowledge(await outbox.peek(1));
-    await outbox.close();
-    const reopened = await Outbox.open(dir);
-    expect(reopened.pending).toBe(3);
-    expect((await reopened.peek(10)).map((e) => e.body)).toEqual(['m1', 'm2', 'm3']);
-    await reopened.close();
-  });
-
-  it('rolls segments and deletes the ones fully acknowledged', async () => {
-    const outbox = await Outbox.open(dir, { maxSegmentBytes: 10 });
-    for (let i = 0; i < 6; i++) await outbox.append(`message-${i}`);
-    expect((await readdir(dir)).filter((n) => n.endsWith('.ndjson')).length).toBeGreaterThan(2);
-    const all = await outbox.peek(100);
-    expect(all.map((e) => e.body)).toEqual(Array.from({ length: 6 }, (_, i) => `message-${i}`));
-    await outbox.acknowledge(all);
-    expect(outbox.pending).toBe(0);
-    expect((await readdir(dir)).filter((n) => n.endsWith('.ndjson'))).toHaveLength(1);
-    await outbox.append('after');
-    expect((await outbox.peek(5)).map((e) => e.body)).toEqual(['after']);
-    await outbox.close();
-  });
-
-  it('keeps no finished segment on disk while the relay keeps up', async () => {
-    const outbox = await Outbox.open(dir, { maxSegmentBytes: 20 });
-    for (let i = 0; i < 10; i++) {
-      await outbox.append(`message-${i}`);
-      await outbox.acknowledge(await outbox.peek(10));
-    }
-    expect((await readdir(dir)).filter((n) => n.endsWith('.ndjson')).length).toBeLessThanOrEqual(2);
-    await outbox.close();
-  });
-
-  it('sends everything again after a torn cursor, rather than refusing to start', async () => {
-    const outbox = await Outbox.open(dir);
-    for (const body of ['a', 'b']) await outbox.append(body);
-    await outbox.acknowledge(await outbox.peek(1));
-    await outbox.close();
-    await writeFile(join(dir, 'cursor.json'), '{"segm');
-    const reopened = await Outbox.open(dir);
-    expect((await reopened.peek(10)).map((e) => e.body)).toEqual(['a', 'b']);
-    await reopened.close();
-  });
-
-  it('never appends after a torn line left by a crash, and skips it', async () => {
-    const outbox = await Outbox.open(dir);
-    await outbox.append('whole');
-    await outbox.close();
-    await appendFile(join(dir, '000000000000.ndjson'), '{"torn');
-    const reopened = await Outbox.open(dir);
-    await reopened.append('next');
-    expect((await reopened.peek(10)).map((e) => e.body)).toEqual(['whole', 'next']);
-    await reopened.close();
-  });
-
-  it('tells listeners about appends and refuses multi-line messages', async () => {
-    const outbox = await Outbox.open(dir);
-    let calls = 0;
-    const off = outbox.onAppend(() => calls++);
-    await outbox.append('a');
-    off();
-    await outbox.append('b');
-    expect(calls).toBe(1);
-    await expect(outbox.append('a\nb')).rejects.toThrow(TypeError);
-    await outbox.close();
   });
 });

@@ -124,13 +124,13 @@ describe('serve, end to end with the real broker', () => {
       new Set(sent.filter((d) => d.isPublic).map((d) => d.id)),
     );
     await waitFor(
-      'the outbox to be acknowledged',
-      () => (stack.health().outbox as { pending: number }).pending === 0,
+      'the relay to be confirmed',
+      () => (stack.health().relay as { pending: number }).pending === 0,
     );
     expect(stack.health()).toMatchObject({ broker: { connected: true } });
   });
 
-  it('keeps public deliveries in the outbox while the broker is away, and delivers them when it is back', async () => {
+  it('keeps public deliveries waiting in the archive while the broker is away, and relays them when it is back', async () => {
     const before = received.length;
     await proxy.refuse();
     const publicExamples = examples.filter((e) => classify(e.event, e.payload, policy).public).slice(0, 20);
@@ -143,17 +143,22 @@ describe('serve, end to end with the real broker', () => {
     }
     await waitFor(
       'the relay to notice the outage',
-      () => (stack.health().outbox as { retrying: boolean }).retrying,
+      () => (stack.health().relay as { retrying: boolean }).retrying,
     );
-    expect((stack.health().outbox as { pending: number }).pending).toBeGreaterThan(0);
+    expect(stack.health().relay).toMatchObject({
+      pending: expect.any(Number),
+      backlog_bytes: expect.any(Number),
+    });
+    expect((stack.health().relay as { pending: number }).pending).toBeGreaterThan(0);
+    expect((stack.health().relay as { lag_seconds: number }).lag_seconds).toBeGreaterThan(0);
     await proxy.accept();
-    await waitFor('the outbox to drain after the outage', () => received.length >= before + ids.length);
+    await waitFor('the relay to catch up after the outage', () => received.length >= before + ids.length);
     const arrived = new Set(received.slice(before).map((m) => String(m.properties.messageId)));
     for (const id of ids) expect(arrived.has(id)).toBe(true);
-    // The relay acknowledges the outbox once the broker confirmed, which can follow the consumer's delivery.
+    // The relay moves its cursor once the broker confirmed, which can follow the consumer's delivery.
     await waitFor(
-      'the outbox to be acknowledged',
-      () => (stack.health().outbox as { pending: number }).pending === 0,
+      'the relay to be confirmed',
+      () => (stack.health().relay as { pending: number }).pending === 0,
     );
   });
 

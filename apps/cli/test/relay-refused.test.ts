@@ -103,7 +103,7 @@ describe('serve, when the broker refuses a message', () => {
     });
     expect(stuck.body.broker).toMatchObject({ connected: true });
 
-    const deadLetters = join(dir, 'outbox', 'dead-letter.ndjson');
+    const deadLetters = join(dir, 'relay', 'dead-letter.ndjson');
     await waitFor('the dead letter', async () =>
       (await readFile(deadLetters, 'utf8').catch(() => '')).includes(refused),
     );
@@ -114,8 +114,8 @@ describe('serve, when the broker refuses a message', () => {
     expect(entry.reason).toBe('publish_failed 6 times with the broker reachable');
     expect(JSON.parse(entry.body).delivery_id).toBe(refused);
     await waitFor('a healthy /healthz', async () => (await health()).status === 200);
-    expect((await health()).body).toMatchObject({ ok: true, outbox: { dead_lettered: 1, pending: 0 } });
-    expect(logs.some((l) => l.includes('"message":"message dead-lettered"') && l.includes(refused))).toBe(
+    expect((await health()).body).toMatchObject({ ok: true, relay: { dead_lettered: 1, pending: 0 } });
+    expect(logs.some((l) => l.includes('"message":"record dead-lettered"') && l.includes(refused))).toBe(
       true,
     );
 

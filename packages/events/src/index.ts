@@ -1,5 +1,6 @@
 export * from './archive/keys';
 export * from './archive/record';
+export * from './archive/record-line';
 export * from './archive/split-json';
 export * from './delivery/errors';
 export * from './delivery/headers';
@@ -11,6 +12,7 @@ export * from './privacy/classify';
 export * from './privacy/default-allowlist';
 export * from './privacy/event-shape';
 export * from './privacy/policy';
+export * from './privacy/recheck-recorded';
 export * from './privacy/restricted-content';
 export * from './pulse/pulse-message';
 export * from './pulse/routing-key';

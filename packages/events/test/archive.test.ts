@@ -3,6 +3,7 @@ import {
   ArchiveFormatError,
   addHours,
   deliveryKey,
+  formatRecordBytes,
   formatRecordLine,
   hourLabel,
   hourlyKey,
@@ -70,6 +71,12 @@ describe('formatRecordLine / parseRecord', () => {
       payload: { a: 1 },
     });
     expect(RECORD_FORMAT_VERSION).toBe(2);
+  });
+
+  it('writes the same line from the payload bytes as from its text', () => {
+    const payloadText = '{"ref":"refs/heads/\u00e9t\u00e9","n":[1,2]}';
+    const bytes = formatRecordBytes(meta, Buffer.from(payloadText));
+    expect(bytes.toString('utf8')).toBe(formatRecordLine(meta, { payloadText }));
   });
 
   it('writes payload_ref instead of payload for stored payloads', () => {

@@ -3,8 +3,11 @@ import {
   classify,
   createPrivacyPolicy,
   pulseMessageBody,
+  repositoryFullName,
   routingKeyV1,
+  routingKeyV1For,
   routingKeyV2,
+  routingKeyV2For,
   UnroutableDeliveryError,
 } from '../src';
 
@@ -43,11 +46,24 @@ describe('routingKeyV2', () => {
       const words = routingKeyV2(example.event, example.payload).split('.');
       expect(words.length).toBe(typeof example.payload.action === 'string' ? 4 : 3);
       expect(routingKeyV1(example.event, example.payload).split('/')).toHaveLength(3);
+      // The same keys from a record's fields, as the relay routes without the payload.
+      const name = repositoryFullName(example.payload) ?? '';
+      const action = typeof example.payload.action === 'string' ? example.payload.action : null;
+      expect(routingKeyV1For(example.event, name)).toBe(routingKeyV1(example.event, example.payload));
+      expect(routingKeyV2For(example.event, name, action)).toBe(routingKeyV2(example.event, example.payload));
     }
   });
 });
 
 describe('pulseMessageBody', () => {
+  it('makes the same body from the payload bytes as from its text', () => {
+    const payloadText = '{"ref":"refs/heads/\u00e9t\u00e9","n":[1]}';
+    const input = { event: 'push', deliveryId: 'abc-1' };
+    expect(pulseMessageBody({ ...input, payloadText: Buffer.from(payloadText) })).toEqual(
+      pulseMessageBody({ ...input, payloadText }),
+    );
+  });
+
   it('has exactly the keys event, request_id and payload, in that order', () => {
     const payload = { ref: 'refs/heads/main', n: 1, s: 'ü "quoted"' };
     const body = pulseMessageBody({

@@ -43,6 +43,9 @@ describe('receiveDelivery', () => {
         expect(delivery.payload).toEqual(example.payload);
         expect(delivery.rawBody.equals(request.body)).toBe(true);
         expect(JSON.parse(delivery.payloadText)).toEqual(example.payload);
+        // Only a JSON body is the payload's text byte for byte.
+        if (form) expect(delivery.payloadBytes).toBeUndefined();
+        else expect(delivery.payloadBytes?.toString('utf8')).toBe(delivery.payloadText);
       }
     }
   });
@@ -82,6 +85,11 @@ describe('receiveDelivery', () => {
     const { delivery } = receiveDelivery({ headers: request.headers, body: request.body }, options);
     expect(delivery.payloadText).not.toMatch(/[\r\n]/);
     expect(JSON.parse(delivery.payloadText)).toEqual(push);
+    expect(delivery.payloadBytes).toBeUndefined();
+    const padded = signedRequest({ event: 'push', body: ` ${JSON.stringify(push)}\t` });
+    expect(
+      receiveDelivery({ headers: padded.headers, body: padded.body }, options).delivery.payloadBytes,
+    ).toBeUndefined();
     expect(singleLine('{"a":\r\n"b"}')).toBe('{"a":  "b"}');
   });
 

@@ -1,8 +1,7 @@
 import {
-  type ArchiveRecord,
   pulseMessageBody,
-  routingKeyV1,
-  routingKeyV2,
+  routingKeyV1For,
+  routingKeyV2For,
   type WebhookPayload,
 } from '@github-webhooks/events';
 import type { Exchanges } from './exchanges';
@@ -15,36 +14,42 @@ export interface PulsePayload {
   readonly text: string;
 }
 
+/** What a Pulse message is routed and stamped by: a record's fields. */
+export interface PulseRoute {
+  readonly event: string;
+  readonly deliveryId: string;
+  /** ISO-8601: the delivery's arrival, so a retried message is identical to the first. */
+  readonly receivedAt: string;
+  /** `owner/name`. */
+  readonly repository: string;
+  readonly action?: string | null | undefined;
+}
+
 /**
  * The messages one public delivery becomes: the same body on the v1 exchange (`owner/repo/event`)
  * and, unless disabled, on the v2 exchange (`owner.repo.event[.action]`).
  */
 export function pulseMessagesFor(
-  record: ArchiveRecord,
-  resolved: PulsePayload,
+  route: PulseRoute,
+  payloadText: string | Uint8Array,
   exchanges: Exchanges,
   headers?: Readonly<Record<string, string>>,
 ): OutgoingMessage[] {
-  const body = pulseMessageBody({
-    event: record.event,
-    deliveryId: record.delivery_id,
-    payloadText: resolved.text,
-  });
-  // The delivery's arrival, not the publish time: a retried message is identical to the first.
+  const body = pulseMessageBody({ event: route.event, deliveryId: route.deliveryId, payloadText });
   const common = {
     body,
-    messageId: record.delivery_id,
-    timestamp: new Date(record.received_at),
+    messageId: route.deliveryId,
+    timestamp: new Date(route.receivedAt),
     ...(headers === undefined ? {} : { headers }),
   };
   const messages: OutgoingMessage[] = [
-    { ...common, exchange: exchanges.v1, routingKey: routingKeyV1(record.event, resolved.payload) },
+    { ...common, exchange: exchanges.v1, routingKey: routingKeyV1For(route.event, route.repository) },
   ];
   if (exchanges.v2 !== undefined) {
     messages.push({
       ...common,
       exchange: exchanges.v2,
-      routingKey: routingKeyV2(record.event, resolved.payload),
+      routingKey: routingKeyV2For(route.event, route.repository, route.action),
     });
   }
   return messages;

@@ -20,6 +20,7 @@ import { describeError } from '@github-webhooks/runtime';
 import { type Outgoing, prepareOutgoing, type SizeLimits } from './outgoing';
 import type {
   ArchiveSink,
+  CallOptions,
   Clock,
   IngestionMetric,
   IngestionMetrics,
@@ -187,11 +188,12 @@ async function writeAll(
   written: Record<'payload' | 'archive' | 'all' | 'public', boolean>,
   deps: IngestDeps,
 ): Promise<void> {
-  const signal = AbortSignal.timeout(deps.deadlineMs);
+  const options = callOptions(Date.now() + deps.deadlineMs);
   if (outgoing.payloadObject) {
     const { ref, body } = outgoing.payloadObject;
     await deps.payloads.write(ref.key, body, {
-      signal,
+      ...options,
+      signal: options.signal,
       contentType: 'application/json',
       contentEncoding: 'gzip',
       ifAbsent: true,
@@ -200,19 +202,34 @@ async function writeAll(
     deps.metrics.count('StoredByReference');
   }
   // The archive first: it is the record of truth, and nothing is published that it does not hold.
-  await deps.archive.append(outgoing.archiveLine, { signal });
+  await deps.archive.append(outgoing.archiveLine, options);
   written.archive = true;
   deps.metrics.count('Archived');
-  const publishAll = deps.topics.publish('all', outgoing.message, { signal }).then(() => {
+  const publishAll = deps.topics.publish('all', outgoing.message, options).then(() => {
     written.all = true;
     deps.metrics.count('PublishedAll');
   });
   const publishPublic = isPublic
-    ? deps.topics.publish('public', outgoing.message, { signal }).then(() => {
+    ? deps.topics.publish('public', outgoing.message, options).then(() => {
         written.public = true;
         deps.metrics.count('PublishedPublic');
       })
     : undefined;
   const results = await Promise.allSettled([publishAll, publishPublic]);
   for (const result of results) if (result.status === 'rejected') throw result.reason;
+}
+
+/**
+ * One deadline for every write of a request. Its AbortSignal (a timer) is made only when a port
+ * asks for it, with what is left of the time: the local stack's ports never do.
+ */
+function callOptions(deadline: number): CallOptions & { readonly signal: AbortSignal } {
+  let signal: AbortSignal | undefined;
+  return {
+    deadline,
+    get signal() {
+      signal ??= AbortSignal.timeout(Math.max(0, deadline - Date.now()));
+      return signal;
+    },
+  };
 }

@@ -2,6 +2,7 @@ import { createPayloadObject } from '@github-webhooks/archive';
 import {
   type Classification,
   type Delivery,
+  formatRecordBytes,
   formatRecordLine,
   type PayloadRef,
   type RecordMeta,
@@ -23,8 +24,8 @@ export const AWS_LIMITS: SizeLimits = {
 };
 
 export interface Outgoing {
-  /** The archive record, newline-terminated. */
-  readonly archiveLine: string;
+  /** The archive record, newline-terminated: text, or its UTF-8 bytes. */
+  readonly archiveLine: string | Buffer;
   readonly message: TopicMessage;
   /** Set when the payload must be stored first, because it is too big for the record or the message. */
   readonly payloadObject?: { readonly ref: PayloadRef; readonly body: Buffer };
@@ -52,11 +53,17 @@ export function prepareOutgoing(
     repository: repositoryFullName(delivery.payload),
     action: typeof action === 'string' && action !== '' ? action : undefined,
   };
-  const inline = formatRecordLine(meta, { payloadText: delivery.payloadText });
-  const bytes = Buffer.byteLength(inline);
   const attributes = messageAttributes(delivery, classification);
+  // Written from the bytes as received when they are the payload's text; the message's text is
+  // then made only if something reads it (SNS does, the local stack does not).
+  const inline: string | Buffer =
+    delivery.payloadBytes === undefined
+      ? formatRecordLine(meta, { payloadText: delivery.payloadText })
+      : formatRecordBytes(meta, delivery.payloadBytes);
+  const bytes = typeof inline === 'string' ? Buffer.byteLength(inline) : inline.length;
   if (bytes - 1 <= limits.topicMessageBytes) {
-    return { archiveLine: inline, message: { body: inline.slice(0, -1), attributes } };
+    const body = () => (typeof inline === 'string' ? inline : inline.toString('utf8')).slice(0, -1);
+    return { archiveLine: inline, message: lazyMessage(body, attributes) };
   }
   const payloadObject = createPayloadObject(delivery.id, delivery.payloadText);
   const byRef = formatRecordLine(meta, { payloadRef: payloadObject.ref });
@@ -64,6 +71,17 @@ export function prepareOutgoing(
     archiveLine: bytes <= limits.archiveRecordBytes ? inline : byRef,
     message: { body: byRef.slice(0, -1), attributes },
     payloadObject,
+  };
+}
+
+function lazyMessage(body: () => string, attributes: Record<string, string>): TopicMessage {
+  let text: string | undefined;
+  return {
+    get body() {
+      text ??= body();
+      return text;
+    },
+    attributes,
   };
 }
 

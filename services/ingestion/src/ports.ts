@@ -4,11 +4,16 @@ import type { Logger, MetricOf, Metrics } from '@github-webhooks/runtime';
 export interface CallOptions {
   /** Aborted when the request's deadline passes, so GitHub gets an answer inside its 10 s. */
   readonly signal?: AbortSignal;
+  /**
+   * The same deadline in ms since the epoch, for a sink that can check it without a signal (the
+   * signal, and its timer, may then never be made).
+   */
+  readonly deadline?: number;
 }
 
-/** Long-term storage of every delivery: one NDJSON line (newline-terminated) per delivery. */
+/** Long-term storage of every delivery: one NDJSON line (newline-terminated, text or UTF-8) per delivery. */
 export interface ArchiveSink {
-  append(line: string, options?: CallOptions): Promise<void>;
+  append(line: string | Buffer, options?: CallOptions): Promise<void>;
 }
 
 export type TopicName = 'all' | 'public';

@@ -4,5 +4,6 @@ export * from './errors';
 export * from './message-payload';
 export * from './parse-message';
 export * from './ports';
+export * from './prepare-message';
 export * from './republish';
 export * from './sqs-batch';

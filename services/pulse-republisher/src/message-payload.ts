@@ -1,5 +1,5 @@
 import { resolvePayloadRef } from '@github-webhooks/archive';
-import type { WebhookPayload } from '@github-webhooks/events';
+import type { PayloadRef, WebhookPayload } from '@github-webhooks/events';
 import type { PulsePayload } from '@github-webhooks/pulse';
 import { BadMessageError, PayloadUnavailableError } from './errors';
 import type { MessagePayload } from './parse-message';
@@ -13,6 +13,21 @@ import type { PayloadSource } from './ports';
 export async function messagePayload(payload: MessagePayload, source: PayloadSource): Promise<PulsePayload> {
   if (payload.kind === 'inline') return { payload: payload.payload, text: payload.text };
   const { ref } = payload;
+  const text = await payloadRefText(ref, source);
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (cause) {
+    throw new BadMessageError(`payload object ${ref.key} is not JSON`, { cause });
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new BadMessageError(`payload object ${ref.key} is not a JSON object`);
+  }
+  return { payload: value as WebhookPayload, text };
+}
+
+/** The text of a payload stored by reference, read once and checked against its size and digest. */
+export async function payloadRefText(ref: PayloadRef, source: PayloadSource): Promise<string> {
   let resolved: Awaited<ReturnType<typeof resolvePayloadRef>>;
   try {
     resolved = await resolvePayloadRef(source, ref);
@@ -20,14 +35,5 @@ export async function messagePayload(payload: MessagePayload, source: PayloadSou
     throw new PayloadUnavailableError(`cannot read payload object ${ref.key}`, { cause });
   }
   if (resolved.kind !== 'ok') throw new BadMessageError(`payload object is unusable: ${resolved.reason}`);
-  let value: unknown;
-  try {
-    value = JSON.parse(resolved.text);
-  } catch (cause) {
-    throw new BadMessageError(`payload object ${ref.key} is not JSON`, { cause });
-  }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new BadMessageError(`payload object ${ref.key} is not a JSON object`);
-  }
-  return { payload: value as WebhookPayload, text: resolved.text };
+  return resolved.text;
 }

@@ -1,20 +1,14 @@
-import { classify, type PrivacyPolicy } from '@github-webhooks/events';
-import {
-  BrokerUnavailableError,
-  type Exchanges,
-  type PulsePayload,
-  pulseMessagesFor,
-} from '@github-webhooks/pulse';
+import type { PrivacyPolicy } from '@github-webhooks/events';
+import { BrokerUnavailableError, type Exchanges, pulseMessagesFor } from '@github-webhooks/pulse';
 import { describeError, type LogFields } from '@github-webhooks/runtime';
 import { BadMessageError, PayloadUnavailableError } from './errors';
-import { messagePayload } from './message-payload';
-import { type ParsedMessage, parseMessage } from './parse-message';
 import type { RepublishPorts } from './ports';
+import { type Prepared, prepareMessage, type RecheckMode } from './prepare-message';
 
-/** One message taken from the queue. */
+/** One message taken from the queue (or a record line the local relay read, as bytes). */
 export interface QueueMessage {
   readonly messageId: string;
-  readonly body: string;
+  readonly body: string | Buffer;
 }
 
 export interface RepublishSettings {
@@ -22,6 +16,8 @@ export interface RepublishSettings {
   readonly exchanges: Exchanges;
   /** AMQP headers for every message, e.g. `x-github-webhooks-replay` on replays. */
   readonly headers?: Readonly<Record<string, string>>;
+  /** How the privacy re-check is made (RecheckMode); default `payload`. */
+  readonly recheck?: RecheckMode;
 }
 
 export type FailureReason =
@@ -97,25 +93,15 @@ export async function republishMessage(
     };
   };
   try {
-    let parsed: ParsedMessage;
+    let prepared: Prepared;
     try {
-      parsed = parseMessage(message.body);
-    } catch (error) {
-      if (error instanceof BadMessageError)
-        return fail('bad_message', 'bad message', { error: describeError(error) });
-      throw error;
-    }
-    const { record } = parsed;
-    fields.delivery_id = record.delivery_id;
-    fields.event = record.event;
-    if (!record.public) {
-      return fail('refused_private', 'refused to publish a delivery marked private', {
-        privacy: 'record_private',
-      });
-    }
-    let resolved: PulsePayload;
-    try {
-      resolved = await messagePayload(parsed.payload, ports.payloads);
+      prepared = await prepareMessage(
+        message.body,
+        settings.recheck ?? 'payload',
+        settings.policy,
+        ports.payloads,
+        fields,
+      );
     } catch (error) {
       if (error instanceof BadMessageError)
         return fail('bad_message', 'bad message', { error: describeError(error) });
@@ -124,12 +110,15 @@ export async function republishMessage(
       }
       throw error;
     }
-    // Defence in depth: ingestion already classified, but a private event must never leak.
-    const verdict = classify(record.event, resolved.payload, settings.policy);
-    if (!verdict.public) {
-      return fail('refused_private', 'refused to publish a private delivery', { privacy: verdict.reason });
+    if (prepared.kind === 'refused') {
+      return fail('refused_private', 'refused to publish a private delivery', { privacy: prepared.privacy });
     }
-    const outgoing = pulseMessagesFor(record, resolved, settings.exchanges, settings.headers);
+    const outgoing = pulseMessagesFor(
+      prepared.route,
+      prepared.payloadText,
+      settings.exchanges,
+      settings.headers,
+    );
     const routingKeys = outgoing.map((m) => m.routingKey);
     const results = await Promise.allSettled(outgoing.map((m) => ports.publisher.publish(m)));
     const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
@@ -147,8 +136,8 @@ export async function republishMessage(
     return {
       messageId: message.messageId,
       status: 'published',
-      deliveryId: record.delivery_id,
-      event: record.event,
+      deliveryId: prepared.route.deliveryId,
+      event: prepared.route.event,
       routingKeys,
     };
   } catch (error) {

@@ -8,8 +8,9 @@ export const serveCommand = defineCommand({
   summary: 'run the whole pipeline: webhook endpoint, disk archive, Pulse republisher, compactor',
   help: `Usage: github-webhooks serve [options]
 
-Runs the ingestion handler (POST /webhook), the disk archive (S3 key layout), an on-disk outbox
-relayed to RabbitMQ, and the compactor on a timer. GET /healthz reports each part.
+Runs the ingestion handler (POST /webhook), the disk archive (S3 key layout; its raw files are the
+one durable log), a relay publishing the public records from it to RabbitMQ, and the compactor on
+a timer. GET /healthz reports each part, the relay's lag included.
 
 Options (environment variable in brackets, then default):
   --port N                 [PORT] 8080

@@ -3,11 +3,16 @@ import { openObjectStore } from '@github-webhooks/object-store';
 import { archiveLocation, defineCommand } from '../command';
 import { parseTime } from '../parse-time';
 import { Progress } from '../progress';
+import { type RelayLag, relayLag } from '../relay/relay-lag';
 
 export const statsCommand = defineCommand({
   name: 'stats',
   summary: 'count archived deliveries by hour and event',
   help: `Usage: github-webhooks stats [options]
+
+Counts every delivery in the archive (raw and hourly files). For a local archive that serve's
+relay publishes from, also shows how far behind the relay is (public records not yet confirmed by
+the broker, and the age of the oldest).
 
 Options:
   --archive DIR|s3:// [ARCHIVE_DIR] ./data
@@ -22,8 +27,9 @@ Options:
   },
   async run(values, env) {
     const progress = new Progress('counting');
+    const location = archiveLocation(values, env);
     const result = await archiveStats(
-      openObjectStore(archiveLocation(values, env)),
+      openObjectStore(location),
       {
         from: values.from ? parseTime('from', values.from) : new Date(0),
         to: values.to ? parseTime('to', values.to) : new Date(Date.now() + 3_600_000),
@@ -31,8 +37,10 @@ Options:
       (n) => progress.update(n),
     );
     progress.done();
+    const lag = location.startsWith('s3://') ? undefined : await relayLag(location, new Date());
     if (!values.json) {
       console.log(formatStats(result));
+      if (lag !== undefined) console.log(formatLag(lag));
       return 0;
     }
     console.log(
@@ -41,6 +49,7 @@ Options:
         by_event: Object.fromEntries(result.byEvent),
         total: result.total,
         malformed: result.malformed,
+        ...(lag === undefined ? {} : { relay_lag: lag }),
       }),
     );
     return 0;
@@ -65,4 +74,9 @@ export function formatStats(result: ArchiveStats): string {
       ? [`${result.malformed} unreadable line(s): see quarantine/ after compaction`]
       : []),
   ].join('\n');
+}
+
+export function formatLag(lag: RelayLag): string {
+  if (lag.records === 0) return 'relay: caught up';
+  return `relay: ${lag.records} public record(s) not yet on Pulse, the oldest ${Math.round(lag.seconds)} s old (${lag.bytes} bytes behind)`;
 }

@@ -2,9 +2,28 @@ import { mkdir } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { hourOfKey, hourStart, rawPrefix } from '@github-webhooks/events';
 import type { ArchiveSink, CallOptions } from '@github-webhooks/ingestion';
-import { GroupCommitFile } from './group-commit-file';
+import { DeadlinePassedError } from '../errors';
+import { type ByteRange, GroupCommitFile } from './group-commit-file';
+import { isMarkedPrivate } from './record-marks';
 
 const RECEIVED_AT = '"received_at":"';
+
+/** A raw file of the archive as the relay tails it: its bytes up to `committedBytes` are on disk. */
+export interface RawFileChange {
+  readonly key: string;
+  readonly path: string;
+  readonly committedBytes: number;
+  /** No append will ever be made to it again. */
+  readonly closed: boolean;
+  /**
+   * The records not marked private among those just committed (see isMarkedPrivate), so the
+   * relay can pass over private ones without reading them back.
+   */
+  readonly unmarked: readonly ByteRange[];
+}
+
+/** The name every raw file the local archive writes has: `local-<first record's time>-<pid>-<n>.ndjson`. */
+export const LOCAL_RAW_FILE = /^raw\/\d{4}\/\d{2}\/\d{2}\/\d{2}\/local-\d{8}T\d{9}Z-\d+-\d+\.ndjson$/;
 
 /**
  * The local stand-in for Firehose: appends each record to a plain NDJSON file under
@@ -20,25 +39,38 @@ export class DiskArchive implements ArchiveSink {
   private sequence = 0;
   /** Every file not closed yet (current, or rotated away from with appends still in flight), by key. */
   private readonly open = new Map<string, GroupCommitFile>();
+  private readonly listeners = new Set<(change: RawFileChange) => void>();
 
   constructor(
     private readonly root: string,
     private readonly options: { maxFileBytes?: number } = {},
   ) {}
 
-  async append(line: string, options: CallOptions = {}): Promise<void> {
-    options.signal?.throwIfAborted();
-    if (!line.endsWith('\n')) throw new TypeError('archive lines must end with a newline');
+  async append(line: string | Buffer, options: CallOptions = {}): Promise<void> {
+    if (options.deadline !== undefined) {
+      if (Date.now() > options.deadline) throw new DeadlinePassedError('the request deadline passed');
+    } else options.signal?.throwIfAborted();
+    const last = typeof line === 'string' ? line.charCodeAt(line.length - 1) : line.at(-1);
+    if (last !== 0x0a) throw new TypeError('archive lines must end with a newline');
     const receivedAt = receivedAtOf(line);
     for (;;) {
       const file = await this.fileFor(receivedAt);
       try {
-        return await file.append(line);
+        return await file.append(line, !isMarkedPrivate(line));
       } catch (error) {
         // Sealed between being chosen and written to: the next file takes it.
         if (!file.isClosed) throw error;
       }
     }
+  }
+
+  /**
+   * Tells `listener` of every file opened, every batch committed (on disk) and every file closed,
+   * so a reader can tail the files without polling. Returns the unsubscribe function.
+   */
+  onChange(listener: (change: RawFileChange) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   /** Whether the object at `key` (its path under the root) may still be appended to. */
@@ -64,6 +96,7 @@ export class DiskArchive implements ArchiveSink {
     if (file !== undefined) {
       await file.close();
       this.open.delete(this.keyOf(file.path));
+      this.notify(file, true);
       return;
     }
     await this.opening?.catch(() => undefined);
@@ -107,13 +140,26 @@ export class DiskArchive implements ArchiveSink {
     const dir = join(this.root, rawPrefix(hourStart(receivedAt)));
     await mkdir(dir, { recursive: true });
     const stamp = receivedAt.toISOString().replace(/[-:.]/g, '');
-    const file = await GroupCommitFile.open(
+    const file: GroupCommitFile = await GroupCommitFile.open(
       join(dir, `local-${stamp}-${process.pid}-${this.sequence++}.ndjson`),
+      { onCommit: (_size, unmarked) => this.notify(file, false, unmarked) },
     );
     this.open.set(this.keyOf(file.path), file);
+    this.notify(file, false);
     // Appends already queued on the old file still complete; it is closed once they have.
     if (previous !== undefined) this.close(previous).catch(() => undefined);
     return file;
+  }
+
+  private notify(file: GroupCommitFile, closed: boolean, unmarked: readonly ByteRange[] = []): void {
+    const change = {
+      key: this.keyOf(file.path),
+      path: file.path,
+      committedBytes: file.committedBytes,
+      closed,
+      unmarked,
+    };
+    for (const listener of this.listeners) listener(change);
   }
 
   private keyOf(path: string): string {
@@ -122,10 +168,12 @@ export class DiskArchive implements ArchiveSink {
 }
 
 /** The record's `received_at`, which the record format puts near the start of every line. */
-export function receivedAtOf(line: string): Date {
+export function receivedAtOf(line: string | Buffer): Date {
   const at = line.indexOf(RECEIVED_AT);
-  const date =
-    at === -1 ? undefined : new Date(line.slice(at + RECEIVED_AT.length, at + RECEIVED_AT.length + 24));
+  const from = at + RECEIVED_AT.length;
+  const text =
+    typeof line === 'string' ? line.slice(from, from + 24) : line.toString('latin1', from, from + 24);
+  const date = at === -1 ? undefined : new Date(text);
   if (!date || Number.isNaN(date.getTime())) throw new TypeError('archive line has no received_at');
   return date;
 }

@@ -5,6 +5,14 @@ import { fsyncDirectory } from './fsync-directory';
 interface Waiter {
   readonly resolve: () => void;
   readonly reject: (error: unknown) => void;
+  /** Reported with its byte range when its batch commits. */
+  readonly marked: boolean;
+}
+
+/** Where a marked append landed in the file. */
+export interface ByteRange {
+  readonly start: number;
+  readonly end: number;
 }
 
 /**
@@ -12,8 +20,16 @@ interface Waiter {
  * a write is in flight are written and fsynced together (group commit), so durability costs one
  * fdatasync per batch rather than per append.
  */
+export interface GroupCommitOptions {
+  /**
+   * Called after each batch is on disk, before its appends resolve, with the new committed size
+   * and where the batch's marked appends are.
+   */
+  readonly onCommit?: (committedBytes: number, marked: readonly ByteRange[]) => void;
+}
+
 export class GroupCommitFile {
-  private pending: string[] = [];
+  private pending: (string | Uint8Array)[] = [];
   private waiters: Waiter[] = [];
   private flushing: Promise<void> | undefined;
   private closed = false;
@@ -26,23 +42,25 @@ export class GroupCommitFile {
     readonly path: string,
     private readonly handle: FileHandle,
     size: number,
+    private readonly options: GroupCommitOptions,
   ) {
     this.committedBytes = size;
   }
 
-  static async open(path: string): Promise<GroupCommitFile> {
+  static async open(path: string, options: GroupCommitOptions = {}): Promise<GroupCommitFile> {
     const handle = await open(path, 'a');
     const { size } = await handle.stat();
     // A new file's directory entry must be durable too, or a crash could lose the whole file.
     await fsyncDirectory(dirname(path));
-    return new GroupCommitFile(path, handle, size);
+    return new GroupCommitFile(path, handle, size, options);
   }
 
-  append(data: string): Promise<void> {
+  /** Appends text (UTF-8) or bytes; a `marked` append's range is reported to onCommit. */
+  append(data: string | Uint8Array, marked = false): Promise<void> {
     if (this.closed) return Promise.reject(new Error(`${this.path} is closed`));
     return new Promise((resolve, reject) => {
       this.pending.push(data);
-      this.waiters.push({ resolve, reject });
+      this.waiters.push({ resolve, reject, marked });
       this.flushing ??= this.flushLoop();
     });
   }
@@ -65,7 +83,8 @@ export class GroupCommitFile {
 
   private async flushLoop(): Promise<void> {
     while (this.pending.length > 0) {
-      const batch = Buffer.from(this.pending.join(''));
+      const parts = this.pending;
+      const batch = parts.map((part) => (typeof part === 'string' ? Buffer.from(part) : part));
       const waiters = this.waiters;
       this.pending = [];
       this.waiters = [];
@@ -73,7 +92,9 @@ export class GroupCommitFile {
         if (this.broken) throw this.broken;
         await this.writeFully(batch);
         await this.handle.datasync();
-        this.committedBytes += batch.byteLength;
+        const start = this.committedBytes;
+        this.committedBytes += batch.reduce((sum, part) => sum + part.byteLength, 0);
+        this.options.onCommit?.(this.committedBytes, markedRanges(parts, waiters, start));
         for (const waiter of waiters) waiter.resolve();
       } catch (error) {
         await this.discardTail(error);
@@ -83,12 +104,16 @@ export class GroupCommitFile {
     this.flushing = undefined;
   }
 
-  /** One write call may write less than asked (a nearly full disk): keep going until all is written. */
-  private async writeFully(data: Buffer): Promise<void> {
-    for (let offset = 0; offset < data.byteLength; ) {
-      const { bytesWritten } = await this.handle.write(data, offset, data.byteLength - offset);
+  /**
+   * Writes the batch's parts with writev (no copy into one buffer). One call may write less than
+   * asked (a nearly full disk): keep going until all is written.
+   */
+  private async writeFully(parts: readonly Uint8Array[]): Promise<void> {
+    let rest = parts.filter((part) => part.byteLength > 0);
+    while (rest.length > 0) {
+      const { bytesWritten } = await this.handle.writev(rest);
       if (bytesWritten === 0) throw new Error(`${this.path}: write made no progress`);
-      offset += bytesWritten;
+      rest = skipBytes(rest, bytesWritten);
     }
   }
 
@@ -114,4 +139,34 @@ export class GroupCommitFile {
   get isBroken(): boolean {
     return this.broken !== undefined;
   }
+}
+
+/** What is left of `parts` after its first `bytes` were written. */
+function skipBytes(parts: readonly Uint8Array[], bytes: number): Uint8Array[] {
+  let skip = bytes;
+  const rest: Uint8Array[] = [];
+  for (const part of parts) {
+    if (skip >= part.byteLength) {
+      skip -= part.byteLength;
+      continue;
+    }
+    rest.push(skip > 0 ? part.subarray(skip) : part);
+    skip = 0;
+  }
+  return rest;
+}
+
+function markedRanges(
+  parts: readonly (string | Uint8Array)[],
+  waiters: readonly Waiter[],
+  start: number,
+): ByteRange[] {
+  const ranges: ByteRange[] = [];
+  let offset = start;
+  for (const [i, part] of parts.entries()) {
+    const end = offset + (typeof part === 'string' ? Buffer.byteLength(part) : part.byteLength);
+    if (waiters[i]?.marked) ranges.push({ start: offset, end });
+    offset = end;
+  }
+  return ranges;
 }

@@ -1,14 +1,14 @@
 import type { TopicMessage, TopicName, Topics } from '@github-webhooks/ingestion';
-import type { Outbox } from './outbox';
 
 /**
- * The two topics, in process: *public* messages go into the durable outbox (on disk before the
- * delivery is acknowledged) for the relay to Pulse; *all* messages go to in-process subscribers.
+ * The two topics, in process. Nothing is written: the archive record, on disk before ingestion
+ * publishes, is the only durable copy, and the relay publishes the public ones from it. A *public*
+ * message only tells the relay one more is waiting; *all* messages go to in-process subscribers.
  */
 export class LocalTopics implements Topics {
   private readonly subscribers = new Set<(message: TopicMessage) => void>();
 
-  constructor(private readonly outbox: Outbox) {}
+  constructor(private readonly onPublic: () => void = () => undefined) {}
 
   subscribeAll(subscriber: (message: TopicMessage) => void): () => void {
     this.subscribers.add(subscriber);
@@ -16,7 +16,7 @@ export class LocalTopics implements Topics {
   }
 
   async publish(topic: TopicName, message: TopicMessage): Promise<void> {
-    if (topic === 'public') return this.outbox.append(message.body);
+    if (topic === 'public') return this.onPublic();
     for (const subscriber of this.subscribers) subscriber(message);
   }
 }

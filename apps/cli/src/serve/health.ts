@@ -1,4 +1,4 @@
-import type { RelayState } from '../local/outbox-relay';
+import type { RelayState } from '../relay/archive-relay';
 import type { BrokerStatus } from './broker-state';
 import type { CompactionState } from './compaction-timer';
 import type { HealthReport } from './http-server';
@@ -35,8 +35,10 @@ export function healthReport(parts: HealthParts): HealthReport {
       last_error: broker.lastError,
       away_since: broker.awaySince === undefined ? undefined : new Date(broker.awaySince).toISOString(),
     },
-    outbox: {
+    relay: {
       pending: relay.pending,
+      lag_seconds: Math.round(relay.lagSeconds * 10) / 10,
+      backlog_bytes: relay.backlogBytes,
       published: relay.published,
       dead_lettered: relay.deadLettered,
       retrying: relay.retrying,

@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { AWS_LIMITS, createIngest, createRequestHandler } from '@github-webhooks/ingestion';
+import { createIngest, createRequestHandler, type SizeLimits } from '@github-webhooks/ingestion';
 import { FsObjectStore } from '@github-webhooks/object-store';
 import { AmqpPublisher, exchangeNames } from '@github-webhooks/pulse';
 import { republishBatch } from '@github-webhooks/pulse-republisher';
@@ -10,8 +10,7 @@ import { CounterMetrics, describeError, type JsonLogger, type MetricName } from 
 import { DiskArchive } from '../local/disk-archive';
 import { GroupCommitFile } from '../local/group-commit-file';
 import { LocalTopics } from '../local/local-topics';
-import { Outbox } from '../local/outbox';
-import { OutboxRelay } from '../local/outbox-relay';
+import { ArchiveRelay } from '../relay/archive-relay';
 import { BrokerState } from './broker-state';
 import { CompactionTimer } from './compaction-timer';
 import { healthReport } from './health';
@@ -27,24 +26,33 @@ export interface RunningStack {
 }
 
 /**
- * The local composition root: the ingestion handler, the republisher and the compactor, wired to
- * a directory (the archive, in the S3 key layout), in-process topics, a durable outbox and RabbitMQ.
+ * No Firehose record or SNS message limit here: every payload is kept inline in its record, so the
+ * relay publishes the text the record holds and nothing is stored twice.
  */
+const LOCAL_LIMITS: SizeLimits = {
+  archiveRecordBytes: Number.POSITIVE_INFINITY,
+  topicMessageBytes: Number.POSITIVE_INFINITY,
+};
+
 export interface StackTuning {
   /** Longest wait between tries while the broker is away. Default 30 s. */
   readonly maxRetryMs?: number;
 }
 
+/**
+ * The local composition root: the ingestion handler, the republisher and the compactor, wired to
+ * a directory (the archive, in the S3 key layout, its raw files the one durable log), in-process
+ * topics, a relay tailing the archive, and RabbitMQ.
+ */
 export async function startStack(
   config: ServeConfig,
   logger: JsonLogger,
   tuning: StackTuning = {},
 ): Promise<RunningStack> {
-  await mkdir(config.archiveDir, { recursive: true });
+  await mkdir(join(config.archiveDir, 'relay'), { recursive: true });
   const store = new FsObjectStore(config.archiveDir);
   const archive = new DiskArchive(config.archiveDir);
-  const outbox = await Outbox.open(join(config.archiveDir, 'outbox'));
-  const deadLetter = await GroupCommitFile.open(join(config.archiveDir, 'outbox', 'dead-letter.ndjson'));
+  const deadLetter = await GroupCommitFile.open(join(config.archiveDir, 'relay', 'dead-letter.ndjson'));
   const metrics = new CounterMetrics<MetricName>();
   const broker = new BrokerState(logger);
   const publisher = new AmqpPublisher({
@@ -53,12 +61,13 @@ export async function startStack(
     connectionName: 'github-webhooks serve',
     observer: broker.observer,
   });
-  const relay = new OutboxRelay({
-    outbox,
+  const relay = await ArchiveRelay.open({
+    root: config.archiveDir,
+    archive,
     republish: (messages) =>
       republishBatch(
         messages,
-        { policy: config.policy, exchanges: config.exchanges },
+        { policy: config.policy, exchanges: config.exchanges, recheck: 'recorded' },
         { publisher, payloads: store, logger, metrics },
       ),
     deadLetter: (line) => deadLetter.append(line),
@@ -74,12 +83,13 @@ export async function startStack(
     latenessMs: config.latenessMs,
     logger,
     sealHoursBefore: (hour) => archive.sealHoursBefore(hour),
-    disposable: (key) => !archive.isOpen(key),
+    // Not a file still appended to, nor one the relay has not read to its end.
+    disposable: (key) => !archive.isOpen(key) && relay.hasPassed(key),
   });
   const handle = createRequestHandler(
     createIngest({
       archive,
-      topics: new LocalTopics(outbox),
+      topics: new LocalTopics(() => relay.noteAccepted()),
       payloads: store,
       secrets: async () => config.secrets,
       // Only `--insecure-no-signature` runs without secrets.
@@ -88,8 +98,7 @@ export async function startStack(
       logger,
       metrics,
       clock: { now: () => new Date() },
-      // The same limits as in AWS, so a delivery takes the same path (by reference or not) in both.
-      limits: AWS_LIMITS,
+      limits: LOCAL_LIMITS,
       deadlineMs: 8_000,
     }),
   );
@@ -128,9 +137,11 @@ export async function startStack(
       await relay.stop();
       await publisher.close();
       await archive.close();
-      await outbox.close();
       await deadLetter.close();
-      logger.info('stopped', { pending_in_outbox: outbox.pending });
+      logger.info('stopped', {
+        relay_pending: relay.state.pending,
+        relay_backlog_bytes: relay.state.backlogBytes,
+      });
     },
   };
 }

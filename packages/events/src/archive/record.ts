@@ -60,22 +60,38 @@ export class ArchiveFormatError extends Error {
  * the payload, last, is spliced in unchanged, so writing costs no re-serialization of the payload.
  */
 export function formatRecordLine(meta: RecordMeta, body: RecordBody): string {
-  const sha256 =
-    'payloadText' in body
-      ? createHash('sha256').update(body.payloadText).digest('hex')
-      : body.payloadRef.sha256;
-  const head =
+  if ('payloadText' in body) {
+    const sha256 = createHash('sha256').update(body.payloadText).digest('hex');
+    return `${recordHead(meta, sha256)},"payload":${body.payloadText}}\n`;
+  }
+  return `${recordHead(meta, body.payloadRef.sha256)},"payload_ref":${JSON.stringify(body.payloadRef)}}\n`;
+}
+
+/**
+ * The same line as `formatRecordLine` with an inline payload, as bytes, built from the payload's
+ * own bytes (the UTF-8 of its text, as received): no encoding of the payload text again.
+ */
+export function formatRecordBytes(meta: RecordMeta, payloadBytes: Uint8Array): Buffer {
+  const sha256 = createHash('sha256').update(payloadBytes).digest('hex');
+  const head = `${recordHead(meta, sha256)},"payload":`;
+  const headBytes = Buffer.byteLength(head);
+  // One allocation, filled in place: this runs once per delivery.
+  const line = Buffer.allocUnsafe(headBytes + payloadBytes.byteLength + 2);
+  line.write(head, 0);
+  line.set(payloadBytes, headBytes);
+  line.write('}\n', headBytes + payloadBytes.byteLength);
+  return line;
+}
+
+function recordHead(meta: RecordMeta, sha256: string): string {
+  return (
     `{"delivery_id":${JSON.stringify(meta.deliveryId)},"event":${JSON.stringify(meta.event)}` +
     `,"received_at":"${meta.receivedAt.toISOString()}","hook_id":${JSON.stringify(meta.hookId ?? null)}` +
     `,"target":${JSON.stringify(meta.target ?? null)},"public":${meta.public}` +
     `,"format_version":${RECORD_FORMAT_VERSION},"privacy":${JSON.stringify(meta.privacy ?? null)}` +
     `,"repository":${JSON.stringify(meta.repository ?? null)},"action":${JSON.stringify(meta.action ?? null)}` +
-    `,"payload_sha256":"${sha256}"`;
-  const tail =
-    'payloadText' in body
-      ? `"payload":${body.payloadText}`
-      : `"payload_ref":${JSON.stringify(body.payloadRef)}`;
-  return `${head},${tail}}\n`;
+    `,"payload_sha256":"${sha256}"`
+  );
 }
 
 /** The fields of a parsed record in the form `formatRecordLine` takes, to write it again. */
@@ -93,7 +109,8 @@ export function recordMeta(record: ArchiveRecord): RecordMeta {
   };
 }
 
-const PAYLOAD_KEY = ',"payload":';
+/** What precedes the inline payload in a record line (see payloadTextOf). */
+export const PAYLOAD_KEY = ',"payload":';
 
 /**
  * The payload's JSON text in a record line, without parsing it: the payload is the line's last
@@ -124,8 +141,20 @@ const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 /** Validates a parsed line against the format; throws ArchiveFormatError naming the first problem. */
 export function parseRecord(value: unknown): ArchiveRecord {
+  const head = parseRecordHead(value) as Record<string, unknown>;
+  if (isObject(head.payload) === isPayloadRef(head.payload_ref)) {
+    throw new ArchiveFormatError('record needs exactly one of payload (an object) and payload_ref');
+  }
+  return head as unknown as ArchiveRecord;
+}
+
+/** A record's fields other than `payload` (a `payload_ref` included, when there is one). */
+export type RecordHead = Omit<ArchiveRecord, 'payload'>;
+
+/** Validates every field of a record but the payload; throws ArchiveFormatError naming the first problem. */
+export function parseRecordHead(value: unknown): RecordHead {
   if (!isObject(value)) throw new ArchiveFormatError('record is not a JSON object');
-  const { delivery_id, event, received_at, hook_id, target, payload, payload_ref } = value;
+  const { delivery_id, event, received_at, hook_id, target, payload_ref } = value;
   if (typeof delivery_id !== 'string' || delivery_id === '')
     throw new ArchiveFormatError('record has no delivery_id');
   if (typeof event !== 'string' || event === '') throw new ArchiveFormatError('record has no event');
@@ -155,10 +184,9 @@ export function parseRecord(value: unknown): ArchiveRecord {
   ) {
     throw new ArchiveFormatError('record payload_sha256 is invalid');
   }
-  if (isObject(payload) === isPayloadRef(payload_ref)) {
-    throw new ArchiveFormatError('record needs exactly one of payload (an object) and payload_ref');
-  }
-  return value as unknown as ArchiveRecord;
+  if (payload_ref !== undefined && !isPayloadRef(payload_ref))
+    throw new ArchiveFormatError('record payload_ref is invalid');
+  return value as unknown as RecordHead;
 }
 
 function isPayloadRef(value: unknown): value is PayloadRef {

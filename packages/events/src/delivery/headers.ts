@@ -3,9 +3,15 @@ import { InvalidHeaderError } from './errors';
 export type HeaderValue = string | readonly string[] | undefined;
 export type RawHeaders = Readonly<Record<string, HeaderValue>>;
 
-/** Lower-cases header names; a repeated header keeps its first value. */
+/** Requests' headers are read several times on the way (precheck, parse, logs): normalized once. */
+const normalized = new WeakMap<RawHeaders, Map<string, string>>();
+
+/** Lower-cases header names; a repeated header keeps its first value. Treat the result as read-only. */
 export function normalizeHeaders(headers: RawHeaders): Map<string, string> {
+  const known = normalized.get(headers);
+  if (known !== undefined) return known;
   const out = new Map<string, string>();
+  normalized.set(headers, out);
   for (const [name, value] of Object.entries(headers)) {
     const first = typeof value === 'string' ? value : value?.[0];
     const key = name.toLowerCase();

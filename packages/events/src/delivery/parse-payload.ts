@@ -5,7 +5,7 @@ const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** Parses the body of a request whose signature has been verified (400 when it is not a JSON object). */
 export function parsePayload(request: DeliveryRequest): Delivery {
-  const text = payloadJsonText(request);
+  const { text, whole } = payloadJsonText(request);
   let payload: unknown;
   try {
     payload = JSON.parse(text);
@@ -15,20 +15,27 @@ export function parsePayload(request: DeliveryRequest): Delivery {
   if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
     throw new MalformedPayloadError('payload is not a JSON object');
   }
-  return { ...request, payload: payload as WebhookPayload, payloadText: singleLine(text) };
+  const payloadText = singleLine(text);
+  const delivery: Delivery = { ...request, payload: payload as WebhookPayload, payloadText };
+  // The bytes stand for the text only when nothing was trimmed or replaced on the way.
+  return whole && payloadText === text ? { ...delivery, payloadBytes: request.rawBody } : delivery;
 }
 
-function payloadJsonText(request: DeliveryRequest): string {
+/** The payload's JSON text; `whole` when it is the entire body, untrimmed. */
+function payloadJsonText(request: DeliveryRequest): { text: string; whole: boolean } {
   let text: string;
   try {
     text = utf8.decode(request.rawBody);
   } catch (cause) {
     throw new MalformedPayloadError('body is not valid UTF-8', { cause });
   }
-  if (request.contentType === 'application/json') return text.trim();
+  if (request.contentType === 'application/json') {
+    const trimmed = text.trim();
+    return { text: trimmed, whole: trimmed.length === text.length };
+  }
   const payload = new URLSearchParams(text).get('payload');
   if (payload === null) throw new MalformedPayloadError('form body has no payload field');
-  return payload.trim();
+  return { text: payload.trim(), whole: false };
 }
 
 /**

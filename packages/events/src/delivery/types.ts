@@ -43,4 +43,9 @@ export interface Delivery extends DeliveryRequest {
    * can be spliced into NDJSON records and Pulse messages without re-serializing.
    */
   readonly payloadText: string;
+  /**
+   * The body's bytes when they are exactly the UTF-8 of `payloadText` (a JSON body already on one
+   * line, nothing trimmed), so a record can be written from them without encoding the text again.
+   */
+  readonly payloadBytes?: Buffer;
 }

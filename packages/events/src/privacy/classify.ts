@@ -1,6 +1,7 @@
 import type { WebhookPayload } from '../delivery/types';
 import { NEVER_PUBLIC_EVENTS } from './default-allowlist';
 import { matchesEventShape } from './event-shape';
+import { FULL_NAME } from './full-name';
 import type { PrivacyPolicy } from './policy';
 import { restrictedContent } from './restricted-content';
 
@@ -15,14 +16,14 @@ export type PrivacyReason =
   /** The payload does not have the shape of the event its (unsigned) header claims. */
   | 'shape_mismatch'
   /** Content GitHub shows only to some people (a draft release, a pending review, a secret team). */
-  | 'restricted_content';
+  | 'restricted_content'
+  /** Re-checked from a record's fields: the record itself says private (recheckRecorded). */
+  | 'recorded_private';
 
 export interface Classification {
   readonly public: boolean;
   readonly reason: PrivacyReason;
 }
-
-const FULL_NAME = /^[A-Za-z0-9._-]+\/[A-Za-z0-9._-]+$/;
 
 /**
  * Public or private, and why. When in doubt, private: the repository must say `private: false`,

@@ -7,7 +7,12 @@ export class UnroutableDeliveryError extends Error {
 
 /** `<owner>/<repo>/<event>` on exchange/github-webhooks/v1, as the original system routed. */
 export function routingKeyV1(event: string, payload: WebhookPayload): string {
-  return `${requireFullName(payload)}/${event}`;
+  return routingKeyV1For(event, requireFullName(payload));
+}
+
+/** routingKeyV1 from a repository's `owner/name`, as a record's `repository` field holds it. */
+export function routingKeyV1For(event: string, fullName: string): string {
+  return `${fullName}/${event}`;
 }
 
 /**
@@ -15,10 +20,15 @@ export function routingKeyV1(event: string, payload: WebhookPayload): string {
  * so `.` inside a name is written `%` (GitHub names never contain `%`), making `mozilla.#` work.
  */
 export function routingKeyV2(event: string, payload: WebhookPayload): string {
-  const [owner = '', repo = ''] = requireFullName(payload).split('/');
-  const action =
-    typeof payload.action === 'string' && payload.action !== '' ? `.${escapeWord(payload.action)}` : '';
-  return `${escapeWord(owner)}.${escapeWord(repo)}.${event}${action}`;
+  const action = typeof payload.action === 'string' ? payload.action : undefined;
+  return routingKeyV2For(event, requireFullName(payload), action);
+}
+
+/** routingKeyV2 from a repository's `owner/name` and the action, as a record's fields hold them. */
+export function routingKeyV2For(event: string, fullName: string, action: string | null | undefined): string {
+  const [owner = '', repo = ''] = fullName.split('/');
+  const suffix = typeof action === 'string' && action !== '' ? `.${escapeWord(action)}` : '';
+  return `${escapeWord(owner)}.${escapeWord(repo)}.${event}${suffix}`;
 }
 
 export const escapeWord = (word: string): string => word.replaceAll('.', '%');

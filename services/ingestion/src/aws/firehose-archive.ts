@@ -8,12 +8,10 @@ export class FirehoseArchive implements ArchiveSink {
     private readonly streamName: string,
   ) {}
 
-  async append(line: string, options: CallOptions = {}): Promise<void> {
-    if (!line.endsWith('\n')) throw new TypeError('archive lines must end with a newline');
-    const command = new PutRecordCommand({
-      DeliveryStreamName: this.streamName,
-      Record: { Data: Buffer.from(line) },
-    });
+  async append(line: string | Buffer, options: CallOptions = {}): Promise<void> {
+    const data = typeof line === 'string' ? Buffer.from(line) : line;
+    if (data.at(-1) !== 0x0a) throw new TypeError('archive lines must end with a newline');
+    const command = new PutRecordCommand({ DeliveryStreamName: this.streamName, Record: { Data: data } });
     await this.client.send(command, options.signal ? { abortSignal: options.signal } : {});
   }
 }

@@ -16,10 +16,10 @@ import { AWS_LIMITS } from '../../src';
 export class MemoryArchive implements ArchiveSink {
   readonly lines: string[] = [];
   failure: Error | undefined;
-  async append(line: string, options: CallOptions = {}): Promise<void> {
+  async append(line: string | Buffer, options: CallOptions = {}): Promise<void> {
     options.signal?.throwIfAborted();
     if (this.failure) throw this.failure;
-    this.lines.push(line);
+    this.lines.push(String(line));
   }
 }
 

@@ -96,7 +96,7 @@ export function sqsEvent(messages: readonly QueueMessage[]): SQSEvent {
       (message): SQSRecord => ({
         messageId: message.messageId,
         receiptHandle: `receipt-${message.messageId}`,
-        body: message.body,
+        body: String(message.body),
         attributes: {
           ApproximateReceiveCount: '1',
           SentTimestamp: '1714979289123',

@@ -1,0 +1,132 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { Agent, request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { readRecords } from '@github-webhooks/archive';
+import { exampleOf, freePort, signedRequest, TEST_SECRET, TestBroker } from '@github-webhooks/fixtures';
+
+// serve in a process of its own (the built command), killed with SIGKILL while under load.
+const BIN = join(__dirname, '..', 'bin', 'github-webhooks.cjs');
+
+let dir: string;
+let port: number;
+let broker: TestBroker;
+let exchange: string;
+let queue: string;
+let child: ChildProcess | undefined;
+
+function startServe(): Promise<ChildProcess> {
+  const started = spawn(
+    process.execPath,
+    [BIN, 'serve', '--port', String(port), '--host', '127.0.0.1', '--compact-every', '0'],
+    {
+      env: {
+        ...process.env,
+        WEBHOOK_SECRETS: TEST_SECRET,
+        ARCHIVE_DIR: dir,
+        PULSE_EXCHANGE: exchange,
+        PULSE_EXCHANGE_V2: 'off',
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  return new Promise((resolve, reject) => {
+    let output = '';
+    started.stdout?.on('data', (chunk) => {
+      output += chunk;
+      if (output.includes('github-webhooks serving')) resolve(started);
+    });
+    started.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${output}`)));
+  });
+}
+
+const push = exampleOf('push', (e) => (e.payload.repository as { private?: boolean }).private === false);
+const privatePush = {
+  ...push.payload,
+  repository: { ...(push.payload.repository as object), private: true, visibility: 'private' },
+};
+
+/** One delivery; resolves with its GUID when answered 2xx, undefined when it failed in any way. */
+function deliver(agent: Agent, isPublic: boolean): Promise<string | undefined> {
+  const signed = signedRequest({ event: 'push', payload: isPublic ? push.payload : privatePush });
+  return new Promise((resolve) => {
+    const req = request(
+      { host: '127.0.0.1', port, path: '/webhook', method: 'POST', headers: signed.headers, agent },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode === 202 ? signed.id : undefined));
+        res.on('error', () => resolve(undefined));
+      },
+    );
+    req.on('error', () => resolve(undefined));
+    req.end(signed.body);
+  });
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'gw-restart-'));
+  port = await freePort();
+  broker = await TestBroker.open();
+  exchange = await broker.exchange('restart');
+  queue = await broker.queue([{ exchange, pattern: '#' }]);
+});
+
+afterAll(async () => {
+  child?.kill('SIGKILL');
+  await broker.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('serve, killed with SIGKILL under load and started again', () => {
+  it('has archived every delivery it answered 202, and publishes every public one at least once', async () => {
+    child = await startServe();
+    const acknowledged = new Map<string, boolean>();
+    const agent = new Agent({ keepAlive: true, maxSockets: 16 });
+    let killed = false;
+    const sender = async (n: number) => {
+      for (let i = 0; !killed; i++) {
+        const isPublic = (i + n) % 2 === 0;
+        const id = await deliver(agent, isPublic);
+        if (id !== undefined) acknowledged.set(id, isPublic);
+      }
+    };
+    const senders = Array.from({ length: 16 }, (_, n) => sender(n));
+    while (acknowledged.size < 400) await new Promise((r) => setTimeout(r, 5));
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child?.once('exit', resolve));
+    killed = true;
+    await Promise.all(senders);
+    agent.destroy();
+    const beforeRestart = acknowledged.size;
+
+    child = await startServe();
+    const publicIds = [...acknowledged].filter(([, isPublic]) => isPublic).map(([id]) => id);
+    const seen = new Set<string>();
+    const until = Date.now() + 30_000;
+    while (publicIds.some((id) => !seen.has(id)) && Date.now() < until) {
+      for (const message of await broker.drain(queue)) seen.add(String(message.properties.messageId));
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(publicIds.filter((id) => !seen.has(id))).toEqual([]);
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child?.once('exit', resolve));
+    child = undefined;
+
+    const archived = new Set<string>();
+    const raw = join(dir, 'raw');
+    for (const entry of await readdir(raw, { recursive: true })) {
+      if (!entry.endsWith('.ndjson')) continue;
+      const bytes = await readFile(join(raw, entry));
+      for await (const item of readRecords(Readable.from([bytes]))) {
+        if (item.kind === 'record') archived.add(item.record.delivery_id);
+      }
+    }
+    expect([...acknowledged.keys()].filter((id) => !archived.has(id))).toEqual([]);
+    // Private deliveries never reach Pulse, whatever the crash did.
+    const privateIds = [...acknowledged].filter(([, isPublic]) => !isPublic).map(([id]) => id);
+    expect(privateIds.filter((id) => seen.has(id))).toEqual([]);
+    expect(beforeRestart).toBeGreaterThanOrEqual(400);
+  });
+});
