@@ -3,6 +3,7 @@ import { type Command, parseCommandArgs } from './command';
 import { checkSecretsCommand } from './commands/check-secrets';
 import { compactCommand } from './commands/compact';
 import { listenCommand } from './commands/listen';
+import { reconcileCommand } from './commands/reconcile';
 import { replayCommand } from './commands/replay';
 import { sendCommand } from './commands/send';
 import { serveCommand } from './commands/serve';
@@ -16,6 +17,7 @@ export const COMMANDS: readonly Command[] = [
   replayCommand,
   statsCommand,
   listenCommand,
+  reconcileCommand,
   checkSecretsCommand,
 ] as unknown as readonly Command[];
 

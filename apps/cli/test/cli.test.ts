@@ -58,6 +58,14 @@ describe('github-webhooks command line', () => {
       /to a broker on another machine/,
     ],
     [['listen', '--amqp-url', 'amqp://u:p@pulse.example.com/'], 2, /to a broker on another machine/],
+    [['reconcile'], 2, /name at least one hook with --hook/],
+    [
+      ['reconcile', '--hook', 'orgs/acme/1'],
+      2,
+      /not a hook: "orgs\/acme\/1" \(expected orgs\/ORG\/hooks\/ID/,
+    ],
+    [['reconcile', '--hook', 'app'], 2, /set GITHUB_TOKEN, or GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY/],
+    [['serve', '--secret', 'a-long-enough-secret', '--reconcile-every', '60'], 2, /name at least one hook/],
     [['send', '--url', 'http://127.0.0.1:1/webhook', '--secret', 'x'], 2, /cannot reach/],
     [
       ['send', '--event', 'no_such_event', '--url', 'http://127.0.0.1:1/webhook'],

@@ -1,4 +1,11 @@
-import { type ArchiveRecord, addHours, hourlyKey, hourOfKey, hourStart } from '@github-webhooks/events';
+import {
+  type ArchiveRecord,
+  addHours,
+  deliveryKey,
+  hourlyKey,
+  hourOfKey,
+  hourStart,
+} from '@github-webhooks/events';
 import { isNoSuchKey, type ObjectStore } from '@github-webhooks/object-store';
 import { readRecords } from './read-records';
 
@@ -16,7 +23,7 @@ export interface ScannedRecord {
 }
 
 /**
- * Every archived delivery received in the range, each once: per hour, the compacted hourly file
+ * Every archived delivery received in the range, each once (GUID, hook and payload): per hour, the compacted hourly file
  * (ordered) and then what raw objects still hold that it does not (hours not yet compacted, late
  * data). Lines that cannot be read are counted in `malformed`, never silently skipped.
  */
@@ -49,8 +56,10 @@ export async function* scanArchive(
           at >= range.to.getTime()
         )
           continue;
-        if (seen.has(item.record.delivery_id)) continue;
-        seen.add(item.record.delivery_id);
+        // One GUID goes to every hook the event reaches: a delivery is GUID, hook and payload.
+        const key = deliveryKey(item.record, item.line);
+        if (seen.has(key)) continue;
+        seen.add(key);
         yield { record: item.record, line: item.line };
       }
     }

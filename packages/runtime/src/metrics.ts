@@ -34,6 +34,16 @@ export const METRICS = {
     'RawObjectsDeleted',
     'RawObjectsTagged',
   ],
+  'delivery-reconciler': [
+    'AttemptsRead',
+    'Redelivered',
+    'Waiting',
+    'GaveUp',
+    'Expiring',
+    'MissingFromArchive',
+    'RunIncomplete',
+    'ApiCalls',
+  ],
 } as const;
 
 export type ServiceName = keyof typeof METRICS;

@@ -30,7 +30,10 @@ Options (environment variable in brackets, then default):
   --request-timeout SECONDS [REQUEST_TIMEOUT_SECONDS] 30: the whole request must arrive within this
   --headers-timeout SECONDS [HEADERS_TIMEOUT_SECONDS] 10: the headers must arrive within this
   --max-connections N      [MAX_CONNECTIONS] 512 connections at once
-  --max-body-in-flight MIB [MAX_BODY_MIB_IN_FLIGHT] 128 MiB of bodies read at once; past it, 503 at once`,
+  --max-body-in-flight MIB [MAX_BODY_MIB_IN_FLIGHT] 128 MiB of bodies read at once; past it, 503 at once
+  --reconcile-every SECONDS [RECONCILE_EVERY_SECONDS] 0 (off): run the reconciler (see reconcile --help)
+  --reconcile-hook HOOK    [RECONCILE_HOOKS, comma-separated] the hooks it checks; with GITHUB_TOKEN
+                           (or GITHUB_APP_ID + GITHUB_APP_PRIVATE_KEY) and GITHUB_API_URL`,
   options: {
     port: { type: 'string' },
     host: { type: 'string' },
@@ -49,6 +52,8 @@ Options (environment variable in brackets, then default):
     'headers-timeout': { type: 'string' },
     'max-connections': { type: 'string' },
     'max-body-in-flight': { type: 'string' },
+    'reconcile-every': { type: 'string' },
+    'reconcile-hook': { type: 'string', multiple: true },
     'insecure-no-signature': { type: 'boolean' },
   },
   async run(values, env) {

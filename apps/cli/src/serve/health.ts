@@ -2,12 +2,14 @@ import type { RelayState } from '../relay/archive-relay';
 import type { BrokerStatus } from './broker-state';
 import type { CompactionState } from './compaction-timer';
 import type { HealthReport } from './http-server';
+import type { ReconcileState } from './reconcile-timer';
 
 export interface HealthParts {
   readonly archiveDir: string;
   readonly broker: BrokerStatus;
   readonly relay: RelayState;
   readonly compactor: CompactionState;
+  readonly reconciler: ReconcileState;
   readonly counts: Readonly<Record<string, number | undefined>>;
   /** Longer than this stuck or away is not ok. */
   readonly unhealthyAfterMs: number;
@@ -47,6 +49,7 @@ export function healthReport(parts: HealthParts): HealthReport {
       last_error: relay.lastError,
     },
     compactor: parts.compactor,
+    reconciler: parts.reconciler,
     counts: parts.counts,
   };
 }

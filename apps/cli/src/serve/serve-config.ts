@@ -3,6 +3,7 @@ import { checkBrokerUrl, type Exchanges, readExchanges } from '@github-webhooks/
 import { checkSecrets, describeRefused, type Env, type Settings, splitList } from '@github-webhooks/runtime';
 import { commandSettings } from '../command';
 import { UsageError } from '../errors';
+import { type ReconcileSettings, readReconcileSettings } from '../reconcile/reconcile-settings';
 import type { ServerLimits } from './http-server';
 
 const MIB = 1024 * 1024;
@@ -27,6 +28,10 @@ export interface ServeConfig {
   /** Tries of a message the broker refuses before it is dead-lettered. */
   readonly relayMaxAttempts: number;
   readonly limits: ServerLimits;
+  /** How often the reconciler runs; 0 (the default) turns it off. */
+  readonly reconcileIntervalMs: number;
+  /** Read only when the reconciler is on. */
+  readonly reconcile: ReconcileSettings | undefined;
 }
 
 export interface ServeFlags {
@@ -48,6 +53,8 @@ export interface ServeFlags {
   readonly 'headers-timeout'?: string | undefined;
   readonly 'max-connections'?: string | undefined;
   readonly 'max-body-in-flight'?: string | undefined;
+  readonly 'reconcile-every'?: string | undefined;
+  readonly 'reconcile-hook'?: readonly string[] | undefined;
 }
 
 /** The broker, exchanges and allowlist flags that serve, replay and listen share, and their variables. */
@@ -73,6 +80,8 @@ export const SERVE_FLAGS = {
   'headers-timeout': 'HEADERS_TIMEOUT_SECONDS',
   'max-connections': 'MAX_CONNECTIONS',
   'max-body-in-flight': 'MAX_BODY_MIB_IN_FLIGHT',
+  'reconcile-every': 'RECONCILE_EVERY_SECONDS',
+  'reconcile-hook': 'RECONCILE_HOOKS',
 } as const;
 
 /** Flags win over the environment, which wins over the defaults. Errors name the setting. */
@@ -88,12 +97,15 @@ export function readServeConfig(flags: ServeFlags, env: Env): ServeConfig {
   if (check.refused.length > 0)
     throw new UsageError(describeRefused('WEBHOOK_SECRETS (or --secret)', check.refused));
   const settings = commandSettings(flags, SERVE_FLAGS, env);
+  const archiveDir = settings.string('ARCHIVE_DIR', './data');
+  const reconcileIntervalMs =
+    1000 * settings.integer('RECONCILE_EVERY_SECONDS', { fallback: 0, min: 0, max: 86_400 });
   return {
     port: settings.integer('PORT', { fallback: 8080, min: 0, max: 65_535 }),
     host: settings.string('HOST', '0.0.0.0'),
     secrets,
     weakSecrets: check.weak.length,
-    archiveDir: settings.string('ARCHIVE_DIR', './data'),
+    archiveDir,
     ...readPulseSettings(settings),
     compactIntervalMs:
       1000 * settings.integer('COMPACT_EVERY_SECONDS', { fallback: 600, min: 0, max: 86_400 }),
@@ -113,6 +125,8 @@ export function readServeConfig(flags: ServeFlags, env: Env): ServeConfig {
         1000 * settings.integer('HEADERS_TIMEOUT_SECONDS', { fallback: 10, min: 1, max: 3_600 }),
       maxConnections: settings.integer('MAX_CONNECTIONS', { fallback: 512, min: 1, max: 1_000_000 }),
     },
+    reconcileIntervalMs,
+    reconcile: reconcileIntervalMs > 0 ? readReconcileSettings(settings, archiveDir) : undefined,
   };
 }
 

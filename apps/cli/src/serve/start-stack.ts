@@ -15,6 +15,7 @@ import { BrokerState } from './broker-state';
 import { CompactionTimer } from './compaction-timer';
 import { healthReport } from './health';
 import { createWebhookServer, type HealthReport } from './http-server';
+import { ReconcileTimer } from './reconcile-timer';
 import type { ServeConfig } from './serve-config';
 
 export interface RunningStack {
@@ -86,6 +87,7 @@ export async function startStack(
     // Not a file still appended to, nor one the relay has not read to its end.
     disposable: (key) => !archive.isOpen(key) && relay.hasPassed(key),
   });
+  const reconciler = new ReconcileTimer(config.reconcile, config.reconcileIntervalMs, logger);
   const handle = createRequestHandler(
     createIngest({
       archive,
@@ -108,6 +110,7 @@ export async function startStack(
       broker: broker.current,
       relay: relay.state,
       compactor: compactor.state,
+      reconciler: reconciler.state,
       counts: metrics.counts,
       unhealthyAfterMs: config.unhealthyAfterMs,
       now: Date.now(),
@@ -121,6 +124,7 @@ export async function startStack(
   const port = await listen(server, config.port, config.host);
   relay.start();
   compactor.start();
+  reconciler.start();
   logger.info('github-webhooks serving', {
     url: `http://${config.host}:${port}/webhook`,
     archive: config.archiveDir,
@@ -134,6 +138,7 @@ export async function startStack(
     close: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await compactor.stop();
+      await reconciler.stop();
       await relay.stop();
       await publisher.close();
       await archive.close();

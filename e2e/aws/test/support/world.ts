@@ -17,7 +17,9 @@ import { parse } from 'yaml';
 import { Fauxqs } from './fauxqs';
 
 const ROOT = join(__dirname, '..', '..', '..', '..');
-const STACKS = ['ingestion', 'pulse-republisher', 'archive-compactor'] as const;
+/** The token the reconciler's SecureString holds (and the GitHub stand-in accepts). */
+export const GITHUB_TOKEN = 'ghp_e2e-reconciler';
+const STACKS = ['ingestion', 'pulse-republisher', 'archive-compactor', 'delivery-reconciler'] as const;
 export type StackName = (typeof STACKS)[number];
 
 /** A test queue's visibility timeout: the template's 180 s would make a redrive test take 15 minutes. */
@@ -33,7 +35,7 @@ interface Stack {
 }
 
 /**
- * The three stacks "deployed" onto emulators, as their packaged templates say: every resource the
+ * The four stacks "deployed" onto emulators, as their packaged templates say: every resource the
  * functions use is created from its template definition (the bucket, the topics, the queue with its
  * redrive policy, the subscription with raw delivery and its own dead-letter queue, the Firehose
  * stream with its prefix and compression), the parameters serverless-compose.yml wires are wired
@@ -210,6 +212,10 @@ export class AwsWorld {
     this.ssm.put(this.stacks['pulse-republisher'].paramDefaults.amqpUrlParameter as string, {
       value: this.rabbit.url(this.brokerProxy.port),
     });
+    this.ssm.put(this.stacks['delivery-reconciler'].paramDefaults.githubTokenParameter as string, {
+      value: GITHUB_TOKEN,
+      type: 'SecureString',
+    });
     await this.deployRepublisherQueues();
   }
 
@@ -273,6 +279,7 @@ function loadStack(name: StackName): Stack {
   const paramDefaults = Object.fromEntries(
     Object.entries(config.params?.default ?? {}).map(([k, v]) => [
       k,
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: Serverless's variable syntax, resolved here as the framework would
       String(v).replaceAll('${sls:stage}', 'dev'),
     ]),
   );

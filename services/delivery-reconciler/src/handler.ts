@@ -1,0 +1,85 @@
+/** Lambda composition root: SSM for the credentials, S3 for the checkpoint (and the archive check), Powertools. */
+import { getParameter } from '@aws-lambda-powertools/parameters/ssm';
+import { S3Client } from '@aws-sdk/client-s3';
+import { S3ObjectStore } from '@github-webhooks/object-store';
+import { ConfigError, describeError } from '@github-webhooks/runtime';
+import { type InvocationContext, lambdaMonitoring } from '@github-webhooks/runtime/powertools';
+import { loadArchiveIndex } from './archive-index';
+import { objectCheckpoint } from './checkpoint-store';
+import { readConfig } from './config';
+import type { GitHubCredentials } from './github/auth';
+import { createDeliveryLog } from './github/client';
+import type { DeliveryLog } from './ports';
+import { reconcile } from './reconcile';
+import type { ReconcileReport } from './report';
+import { credentialsFrom, logRetention } from './settings';
+
+const config = readConfig(process.env);
+const monitoring = lambdaMonitoring('delivery-reconciler');
+const store = new S3ObjectStore({ client: new S3Client({}), bucket: config.bucket });
+const { retentionMs, windowMs } = logRetention(config.apiUrl);
+let client: { secret: string; log: DeliveryLog } | undefined;
+
+/** The credential from its SecureString (cached 5 min, so a rotation reaches warm containers). */
+async function deliveryLog(): Promise<DeliveryLog> {
+  const { parameter } = config.credentials;
+  let secret: unknown;
+  try {
+    secret = await getParameter(parameter, { decrypt: true, maxAge: 300 });
+  } catch (error) {
+    const reason = describeError((error as { cause?: unknown }).cause ?? error).name;
+    throw new ConfigError('GITHUB_TOKEN_PARAMETER', `cannot read SSM parameter ${parameter}: ${reason}`, {
+      cause: error,
+    });
+  }
+  if (typeof secret !== 'string' || secret.trim() === '')
+    throw new ConfigError('GITHUB_TOKEN_PARAMETER', `SSM parameter ${parameter} is empty`);
+  if (client?.secret !== secret) {
+    const credentials = credentialsFrom(
+      config.credentials.kind === 'token'
+        ? { token: secret }
+        : { appId: config.credentials.appId, privateKey: secret },
+    ) as GitHubCredentials;
+    client = { secret, log: createDeliveryLog({ baseUrl: config.apiUrl, credentials }) };
+  }
+  return client.log;
+}
+
+/** Every 5 minutes: one reconciliation of the configured hooks; the counts are the result and the metrics. */
+export function handler(
+  _event: unknown,
+  context: InvocationContext,
+): Promise<Omit<ReconcileReport, 'items'>> {
+  return monitoring.invocation(context, async () => {
+    const { logger } = monitoring;
+    if (config.hooks.length === 0) logger.warn('RECONCILE_HOOKS names no hook: nothing to reconcile');
+    const now = new Date();
+    const report = await reconcile(
+      {
+        hooks: config.hooks,
+        since: new Date(now.getTime() - windowMs),
+        retentionMs,
+        maxRedeliveries: config.maxRedeliveries,
+      },
+      {
+        log: config.hooks.length === 0 ? noLog : await deliveryLog(),
+        checkpoint: objectCheckpoint(store, 'reconcile/checkpoint.json'),
+        logger,
+        metrics: monitoring.metrics,
+        clock: () => new Date(),
+        ...(config.archiveCheck
+          ? { archive: (from: Date, to: Date) => loadArchiveIndex(store, from, to) }
+          : {}),
+      },
+    );
+    const { items, ...counts } = report;
+    for (const item of items) logger.info('reconciled delivery', { delivery_id: item.guid, ...item });
+    logger.info('reconciled', counts);
+    return counts;
+  });
+}
+
+const noLog: DeliveryLog = {
+  page: () => Promise.reject(new Error('no hook')),
+  redeliver: () => Promise.reject(new Error('no hook')),
+};

@@ -1,0 +1,15 @@
+// The reconciler's use case, for the Lambda (handler.ts), the CLI's reconcile and serve.
+export * from './archive-index';
+export * from './attempt';
+export * from './checkpoint';
+export * from './checkpoint-store';
+export * from './errors';
+export * from './github/auth';
+export * from './github/client';
+export * from './hooks';
+export * from './ports';
+export * from './reconcile';
+export * from './report';
+export * from './rule';
+export * from './scan';
+export * from './settings';
