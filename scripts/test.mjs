@@ -52,6 +52,8 @@ for (const ws of workspaces.filter((w) => existsSync(report(w)))) {
   failed += result.numFailedTests + result.numRuntimeErrorTestSuites;
   console.log(`${ws}: ${result.numPassedTests} passed, ${result.numFailedTests} failed`);
 }
-console.log(`tests: ${passed} passed, ${failed} failed (Node ${process.version})`);
+// A task can fail with every test passing (lint, types, a coverage threshold): say so on the closing line.
+const tasks = turbo.status === 0 ? '' : '; a task failed (turbo\'s "Failed:" above names it)';
+console.log(`tests: ${passed} passed, ${failed} failed${tasks} (Node ${process.version})`);
 if (turbo.status !== 0) process.exit(turbo.status ?? 1);
 if (failed > 0 || passed === 0) process.exit(1);

@@ -13,7 +13,9 @@ export interface Command<O extends ParseArgsOptionsConfig = ParseArgsOptionsConf
   readonly summary: string;
   readonly help: string;
   readonly options: O;
-  run(values: Values<O>, env: Env): Promise<number>;
+  /** Takes arguments besides its options (e.g. query's SQL); refused otherwise. */
+  readonly positionals?: boolean;
+  run(values: Values<O>, env: Env, positionals?: readonly string[]): Promise<number>;
 }
 
 export const defineCommand = <O extends ParseArgsOptionsConfig>(command: Command<O>): Command<O> => command;
@@ -21,8 +23,14 @@ export const defineCommand = <O extends ParseArgsOptionsConfig>(command: Command
 export function parseCommandArgs<O extends ParseArgsOptionsConfig>(
   command: Command<O>,
   args: string[],
-): Values<O> {
-  return parseArgs({ args, options: command.options, strict: true }).values as Values<O>;
+): { values: Values<O>; positionals: string[] } {
+  const parsed = parseArgs({
+    args,
+    options: command.options,
+    strict: true,
+    allowPositionals: command.positionals ?? false,
+  });
+  return { values: parsed.values as Values<O>, positionals: parsed.positionals };
 }
 
 /**

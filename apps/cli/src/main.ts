@@ -3,6 +3,7 @@ import { type Command, parseCommandArgs } from './command';
 import { checkSecretsCommand } from './commands/check-secrets';
 import { compactCommand } from './commands/compact';
 import { listenCommand } from './commands/listen';
+import { queryCommand } from './commands/query';
 import { reconcileCommand } from './commands/reconcile';
 import { replayCommand } from './commands/replay';
 import { sendCommand } from './commands/send';
@@ -16,6 +17,7 @@ export const COMMANDS: readonly Command[] = [
   compactCommand,
   replayCommand,
   statsCommand,
+  queryCommand,
   listenCommand,
   reconcileCommand,
   checkSecretsCommand,
@@ -47,7 +49,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     return 0;
   }
   try {
-    return await command.run(parseCommandArgs(command, rest), env);
+    const { values, positionals } = parseCommandArgs(command, rest);
+    return await command.run(values, env, positionals);
   } catch (error) {
     const usage =
       error instanceof UsageError ||

@@ -1,4 +1,5 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readRecords } from '@github-webhooks/archive';
@@ -8,6 +9,9 @@ import { allExamples, signedRequest, TcpProxy, TEST_SECRET } from '@github-webho
 import { FsObjectStore } from '@github-webhooks/object-store';
 import { JsonLogger } from '@github-webhooks/runtime';
 import { type Channel, type ChannelModel, type ConsumeMessage, connect } from 'amqplib';
+import { listArchiveFiles } from '../src/query/archive-files';
+import { formatRows } from '../src/query/format-rows';
+import { runQuery } from '../src/query/run-query';
 import { readServeConfig } from '../src/serve/serve-config';
 import { type RunningStack, startStack } from '../src/serve/start-stack';
 
@@ -150,7 +154,11 @@ describe('serve, end to end with the real broker', () => {
       backlog_bytes: expect.any(Number),
     });
     expect((stack.health().relay as { pending: number }).pending).toBeGreaterThan(0);
-    expect((stack.health().relay as { lag_seconds: number }).lag_seconds).toBeGreaterThan(0);
+    // Rounded to 0.1 s: the oldest waiting record's age grows past it while the broker is away.
+    await waitFor(
+      'the relay lag to show',
+      () => (stack.health().relay as { lag_seconds: number }).lag_seconds > 0,
+    );
     await proxy.accept();
     await waitFor('the relay to catch up after the outage', () => received.length >= before + ids.length);
     const arrived = new Set(received.slice(before).map((m) => String(m.properties.messageId)));
@@ -160,6 +168,24 @@ describe('serve, end to end with the real broker', () => {
       'the relay to be confirmed',
       () => (stack.health().relay as { pending: number }).pending === 0,
     );
+  });
+
+  const README_GUID = '72d3162e-cc78-11e3-81ab-4c9367dc0958';
+  const query = async (sql: string) => runQuery(sql, await listArchiveFiles(new FsObjectStore(dir), dir));
+
+  it('answers a query over raw files just after a delivery, each delivery once (redeliveries too)', async () => {
+    const push = examples.find((e) => e.event === 'push' && e.payload.ref === 'refs/heads/master');
+    if (!push) throw new Error('no push to master among the examples');
+    for (let i = 0; i < 2; i++) expect((await post('push', push.payload, README_GUID)).status).toBe(202);
+    sent.push({ id: README_GUID, event: 'push', payload: push.payload, isPublic: true });
+    const byGuid = await query(
+      `SELECT event, repository FROM deliveries WHERE delivery_id = '${README_GUID}'`,
+    );
+    expect(byGuid.rows).toEqual([['push', 'Codertocat/Hello-World']]);
+    const total = await query(
+      'SELECT count(*) AS n, count(DISTINCT delivery_id) AS guids FROM github_webhooks.deliveries',
+    );
+    expect(total.rows).toEqual([[sent.length, sent.length]]);
   });
 
   it('after compaction, holds every delivery once in the hourly files', async () => {
@@ -186,4 +212,61 @@ describe('serve, end to end with the real broker', () => {
     for await (const object of store.list('raw/')) raw.push(object.key);
     expect(raw).toEqual([]);
   });
+
+  it("answers the README's five queries on the compacted archive, as Athena would", async () => {
+    const queries = readmeQueries();
+    expect(queries.map((q) => q.title.slice(0, 2))).toEqual(['1.', '2.', '3.', '4.', '5.']);
+    const results = [];
+    for (const q of queries) {
+      const started = performance.now();
+      const result = await query(q.sql);
+      results.push({ ...q, result, ms: performance.now() - started });
+    }
+    const [perEvent, busiest, pushes, gaps, byGuid] = results.map((r) => r.result);
+    // 1: the per-event counts are the deliveries sent (GUIDs once; a redelivery is the same delivery).
+    const counted = new Map<string, number>();
+    for (const row of perEvent?.rows ?? [])
+      counted.set(String(row[1]), (counted.get(String(row[1])) ?? 0) + Number(row[2]));
+    const expected = new Map<string, number>();
+    for (const d of new Map(sent.map((d) => [d.id, d])).values())
+      expected.set(d.event, (expected.get(d.event) ?? 0) + 1);
+    expect(counted).toEqual(expected);
+    expect(busiest?.rows[0]?.[0]).toBe('Codertocat/Hello-World');
+    expect(pushes?.rows.length).toBeGreaterThan(0);
+    for (const row of pushes?.rows ?? []) expect(row[1]).toBe('Codertocat/Hello-World');
+    expect(gaps?.columns).toEqual(['last_before_gap', 'first_after_gap', 'empty_hours']);
+    expect(gaps?.rows).toEqual([]); // everything arrived within the test's minutes
+    expect(byGuid?.rows).toEqual([
+      [
+        README_GUID,
+        expect.any(String),
+        'push',
+        null,
+        'Codertocat/Hello-World',
+        expect.any(String),
+        true,
+        'allowlisted',
+      ],
+    ]);
+    // For the closing note: what each query printed and how long it took.
+    await mkdir(join(__dirname, '..', 'reports'), { recursive: true });
+    await writeFile(
+      join(__dirname, '..', 'reports', 'readme-queries.md'),
+      results
+        .map((r) => `${r.title} (${r.ms.toFixed(0)} ms)\n\n${formatRows(r.result, 'table')}\n`)
+        .join('\n'),
+    );
+  });
 });
+
+/** The SQL block of the README's analytics section: one query per `-- N. title` comment. */
+function readmeQueries(): { title: string; sql: string }[] {
+  const readme = readFileSync(join(__dirname, '..', '..', '..', 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('## Analytics'));
+  const block = /```sql\n([\s\S]*?)```/.exec(section)?.[1] ?? '';
+  return block
+    .split(/;\s*\n/)
+    .map((text) => text.trim())
+    .filter((text) => text !== '')
+    .map((text) => ({ title: (/^-- (.*)$/m.exec(text)?.[1] ?? '').trim(), sql: text }));
+}

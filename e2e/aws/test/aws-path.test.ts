@@ -342,9 +342,13 @@ describe('the AWS path, from packaged bundles against emulated AWS protocols', (
     }>(scheduledEvent(new Date(Date.now() + later)));
     expect(summary).toMatchObject({ quarantined: 0, rawDeleted: raw.length });
     expect(await list('raw/')).toEqual([]);
-    const hourly = (await list('hourly/')).filter((k) => k.endsWith('.ndjson.gz'));
-    const manifests = (await list('hourly/')).filter((k) => k.endsWith('.manifest.json'));
-    expect(manifests.length).toBe(hourly.length);
+    // hourly/ holds only data (Athena reads every object of a day's prefix); manifests are apart.
+    const hourly = await list('hourly/');
+    expect(hourly.every((k) => k.endsWith('.ndjson.gz'))).toBe(true);
+    const manifests = await list('manifests/');
+    expect(
+      manifests.map((k) => k.replace(/^manifests\//, 'hourly/').replace('.manifest.json', '.ndjson.gz')),
+    ).toEqual(hourly);
     const seen = new Map<string, number>();
     for (const key of hourly) {
       const object = await world.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));

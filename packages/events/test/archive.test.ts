@@ -11,6 +11,7 @@ import {
   hourPath,
   hourStart,
   isPayloadKeyOf,
+  legacyManifestKey,
   legacyPayloadKey,
   manifestKey,
   parseHourLabel,
@@ -177,7 +178,8 @@ describe('archive keys', () => {
     expect(hourPath(at)).toBe('2026/11/28/15');
     expect(rawPrefix(hour)).toBe('raw/2026/11/28/15/');
     expect(hourlyKey(hour)).toBe('hourly/2026/11/28/15.ndjson.gz');
-    expect(manifestKey(hour)).toBe('hourly/2026/11/28/15.manifest.json');
+    expect(manifestKey(hour)).toBe('manifests/2026/11/28/15.manifest.json');
+    expect(legacyManifestKey(hour)).toBe('hourly/2026/11/28/15.manifest.json');
     expect(quarantinePrefix(hour)).toBe('quarantine/2026/11/28/15/');
     expect(payloadKey('g-1', 'f'.repeat(64))).toBe(`payloads/g-1-${'f'.repeat(64)}.json.gz`);
     expect(legacyPayloadKey('g-1')).toBe('payloads/g-1.json.gz');
@@ -193,6 +195,7 @@ describe('archive keys', () => {
     ['raw/2026/11/28/15/stream-1-2026-11-28-15-59-59-uuid.gz', '2026-11-28T15:00:00.000Z'],
     ['hourly/2026/01/02/03.ndjson.gz', '2026-01-02T03:00:00.000Z'],
     ['hourly/2026/01/02/03.manifest.json', '2026-01-02T03:00:00.000Z'],
+    ['manifests/2026/01/02/03.manifest.json', '2026-01-02T03:00:00.000Z'],
     ['quarantine/2026/01/02/03/x', '2026-01-02T03:00:00.000Z'],
     ['raw/2026/02/30/01/x', undefined],
     ['payloads/g.json.gz', undefined],

@@ -157,7 +157,7 @@ describe.each([fsStores(), s3Stores()])('compaction on $name', (stores) => {
     await seed(store);
     await compactPending({ store, now: LATER, latenessMs: 0 });
     const before = await store.readAll('hourly/2026/11/28/10.ndjson.gz');
-    const manifestBefore = await store.readAll('hourly/2026/11/28/10.manifest.json');
+    const manifestBefore = await store.readAll('manifests/2026/11/28/10.manifest.json');
     const { store: watched, calls } = recording(store);
     const rerun = await compactPending({
       store: watched,
@@ -170,7 +170,30 @@ describe.each([fsStores(), s3Stores()])('compaction on $name', (stores) => {
     expect(direct.status).toBe('unchanged');
     expect(mutations(calls)).toEqual([]);
     expect(await store.readAll('hourly/2026/11/28/10.ndjson.gz')).toEqual(before);
-    expect(await store.readAll('hourly/2026/11/28/10.manifest.json')).toEqual(manifestBefore);
+    expect(await store.readAll('manifests/2026/11/28/10.manifest.json')).toEqual(manifestBefore);
+  });
+
+  it('reads manifests an earlier version left in hourly/, compacts nothing again, and moves them out', async () => {
+    await seed(store);
+    await compactPending({ store, now: LATER, latenessMs: 0 });
+    const labels = ['2026/11/28/09', '2026/11/28/10', '2026/11/28/11'];
+    const manifests = new Map<string, Buffer>();
+    for (const label of labels) {
+      // As the earlier layout had it: the manifest beside its file, in hourly/.
+      const body = await store.readAll(`manifests/${label}.manifest.json`);
+      manifests.set(label, body);
+      await store.write(`hourly/${label}.manifest.json`, body);
+      await store.delete([`manifests/${label}.manifest.json`]);
+    }
+    const before = await store.readAll('hourly/2026/11/28/10.ndjson.gz');
+    const rerun = await compactPending({ store, now: new Date(LATER.getTime() + HOUR), latenessMs: 0 });
+    expect(rerun).toMatchObject({ hoursCompacted: 0, newRecords: 0 });
+    expect(await store.readAll('hourly/2026/11/28/10.ndjson.gz')).toEqual(before);
+    expect((await keys(store, 'hourly/')).filter((k) => k.endsWith('.manifest.json'))).toEqual([]);
+    for (const label of labels)
+      expect(JSON.parse((await store.readAll(`manifests/${label}.manifest.json`)).toString())).toEqual(
+        JSON.parse((manifests.get(label) as Buffer).toString()),
+      );
   });
 
   it('merges late data into a new version of a compacted hour', async () => {

@@ -187,7 +187,7 @@ describe.each<[Disposal]>([['delete'], ['tag']])('a compaction killed at any ste
     const options = { now: LATER, latenessMs: 0, disposal };
     await compactPending({ store: reference, ...options });
     const expected = await snapshot(reference);
-    expect(Object.keys(expected).filter((k) => k.startsWith('hourly/'))).toHaveLength(6);
+    expect(Object.keys(expected).filter((k) => /^(hourly|manifests)\//.test(k))).toHaveLength(6);
 
     let crashes = 0;
     for (let crashAt = 1; ; crashAt++) {

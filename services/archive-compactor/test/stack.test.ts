@@ -1,3 +1,4 @@
+import { DAY_COLUMN, QUERY_DATABASE, QUERY_TABLE, RECORD_COLUMNS } from '@github-webhooks/events';
 import { asArray as list, PARTITION, PackagedTemplate, STATEFUL_TYPES } from '@github-webhooks/fixtures';
 
 const template = PackagedTemplate.of(`${__dirname}/..`);
@@ -13,7 +14,11 @@ describe('archive-compactor CloudFormation template', () => {
     expect(template.logicalIds(STATEFUL_TYPES)).toEqual([
       'CompactLogGroup',
       'CompactorErrorsAlarm',
+      'DeliveriesTable',
       'QuarantineAlarm',
+      'QueryDatabase',
+      'QueryResultsBucket',
+      'QueryWorkGroup',
       'ServerlessDeploymentBucket',
     ]);
   });
@@ -69,10 +74,19 @@ describe('archive-compactor CloudFormation template', () => {
 
   it.each([
     ['s3:ListBucket', [BUCKET]],
-    ['s3:GetObject', [`${BUCKET}/raw/*`, `${BUCKET}/hourly/*`, `${BUCKET}/payloads/*`, `${BUCKET}/legacy/*`]],
-    ['s3:PutObject', [`${BUCKET}/hourly/*`, `${BUCKET}/quarantine/*`]],
-    ['s3:AbortMultipartUpload', [`${BUCKET}/hourly/*`, `${BUCKET}/quarantine/*`]],
-    ['s3:DeleteObject', [`${BUCKET}/raw/*`]],
+    [
+      's3:GetObject',
+      [
+        `${BUCKET}/raw/*`,
+        `${BUCKET}/hourly/*`,
+        `${BUCKET}/manifests/*`,
+        `${BUCKET}/payloads/*`,
+        `${BUCKET}/legacy/*`,
+      ],
+    ],
+    ['s3:PutObject', [`${BUCKET}/hourly/*`, `${BUCKET}/manifests/*`, `${BUCKET}/quarantine/*`]],
+    ['s3:AbortMultipartUpload', [`${BUCKET}/hourly/*`, `${BUCKET}/manifests/*`, `${BUCKET}/quarantine/*`]],
+    ['s3:DeleteObject', [`${BUCKET}/raw/*`, `${BUCKET}/hourly/*.manifest.json`]],
     ['s3:PutObjectTagging', [`${BUCKET}/raw/*`]],
   ])('allows %s on exactly %j', (action, expected) => {
     const granted = s3Statements()
@@ -93,18 +107,21 @@ describe('archive-compactor CloudFormation template', () => {
     ]);
   });
 
-  it('lets the function list only the raw/, hourly/, payloads/ and legacy prefixes (a missing payload is a 404, not a 403)', () => {
+  it('lets the function list only the raw/, hourly/, manifests/, payloads/ and legacy prefixes (a missing payload is a 404, not a 403)', () => {
     const listing = s3Statements().filter((s) => list(s.Action).includes('s3:ListBucket'));
     expect(listing).toHaveLength(1);
     expect(listing[0]?.Condition).toEqual({
-      StringLike: { 's3:prefix': ['raw/*', 'hourly/*', 'payloads/*', 'legacy/*'] },
+      StringLike: { 's3:prefix': ['raw/*', 'hourly/*', 'manifests/*', 'payloads/*', 'legacy/*'] },
     });
   });
 
-  it('never deletes or tags outside raw/', () => {
+  it('never deletes or tags outside raw/, but for the manifests an earlier version left in hourly/', () => {
     for (const s of s3Statements()) {
       if (!list(s.Action).some((a) => a === 's3:DeleteObject' || a === 's3:PutObjectTagging')) continue;
-      for (const resource of list(s.Resource)) expect(arn(resource)).toBe(`${BUCKET}/raw/*`);
+      const allowed = list(s.Action).includes('s3:PutObjectTagging')
+        ? [`${BUCKET}/raw/*`]
+        : [`${BUCKET}/raw/*`, `${BUCKET}/hourly/*.manifest.json`];
+      for (const resource of list(s.Resource)) expect(allowed).toContain(arn(resource));
     }
   });
 
@@ -113,5 +130,85 @@ describe('archive-compactor CloudFormation template', () => {
     expect(deployment?.Properties.BucketEncryption).toBeDefined();
     const [logs] = resources('AWS::Logs::LogGroup');
     expect(logs?.Properties.RetentionInDays).toBe(90);
+  });
+
+  describe('the archive as an Athena table', () => {
+    const table = () =>
+      template.resource('DeliveriesTable').Properties as {
+        DatabaseName: unknown;
+        TableInput: {
+          Name: string;
+          Parameters: Record<string, unknown>;
+          PartitionKeys: { Name: string; Type: string }[];
+          StorageDescriptor: {
+            Location: string;
+            SerdeInfo: unknown;
+            Columns: { Name: string; Type: string }[];
+          };
+        };
+      };
+
+    it('has the columns of the record format (RECORD_COLUMNS), in order, with their types', () => {
+      expect(table().TableInput.StorageDescriptor.Columns).toEqual(
+        RECORD_COLUMNS.map((c) => ({ Name: c.name, Type: c.glue })),
+      );
+    });
+
+    it('is github_webhooks.deliveries over hourly/, a JSON SerDe, partitions projected from the day folder', () => {
+      expect(template.resource('QueryDatabase').Properties).toMatchObject({
+        DatabaseInput: { Name: QUERY_DATABASE },
+      });
+      const { DatabaseName, TableInput } = table();
+      expect(DatabaseName).toEqual({ Ref: 'QueryDatabase' });
+      expect(TableInput.Name).toBe(QUERY_TABLE);
+      expect(TableInput.StorageDescriptor).toMatchObject({
+        Location: 's3://github-webhooks-archive-dev/hourly/',
+        SerdeInfo: { SerializationLibrary: 'org.openx.data.jsonserde.JsonSerDe' },
+      });
+      expect(TableInput.PartitionKeys).toEqual([
+        { Name: DAY_COLUMN, Type: 'string', Comment: expect.any(String) },
+      ]);
+      expect(TableInput.Parameters).toMatchObject({
+        'projection.enabled': 'true',
+        'projection.day.type': 'date',
+        'projection.day.format': 'yyyy/MM/dd',
+        'projection.day.range': '2008/01/01,NOW',
+        'projection.day.interval.unit': 'DAYS',
+        'storage.location.template': {
+          'Fn::Join': ['', ['s3://github-webhooks-archive-dev/hourly/$', '{day}/']],
+        },
+      });
+      // No crawler and no partitions to repair: projection is the whole of it.
+      expect(resources('AWS::Glue::Crawler')).toEqual([]);
+      expect(resources('AWS::Glue::Partition')).toEqual([]);
+    });
+
+    it('queries in a workgroup that enforces its results location and a bytes-scanned limit', () => {
+      expect(template.resource('QueryWorkGroup').Properties).toMatchObject({
+        WorkGroupConfiguration: {
+          EnforceWorkGroupConfiguration: true,
+          BytesScannedCutoffPerQuery: 10737418240,
+          ResultConfiguration: {
+            // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation substitution, not a JS template.
+            OutputLocation: { 'Fn::Sub': 's3://${QueryResultsBucket}/results/' },
+            EncryptionConfiguration: { EncryptionOption: 'SSE_S3' },
+          },
+        },
+      });
+      expect(template.resource('QueryResultsBucket').Properties).toMatchObject({
+        PublicAccessBlockConfiguration: { BlockPublicPolicy: true, RestrictPublicBuckets: true },
+        LifecycleConfiguration: { Rules: [{ Status: 'Enabled', ExpirationInDays: 30 }] },
+      });
+    });
+
+    it('keeps manifests out of hourly/: the role writes them to manifests/ and may delete only old ones in hourly/', () => {
+      const puts = s3Statements().filter((s) => list(s.Action).includes('s3:PutObject'));
+      expect(puts.flatMap((s) => list(s.Resource).map(arn))).toContain(`${BUCKET}/manifests/*`);
+      const deletes = s3Statements().filter((s) => list(s.Action).includes('s3:DeleteObject'));
+      expect(deletes.flatMap((s) => list(s.Resource).map(arn)).sort()).toEqual([
+        `${BUCKET}/hourly/*.manifest.json`,
+        `${BUCKET}/raw/*`,
+      ]);
+    });
   });
 });

@@ -210,7 +210,7 @@ async function writeAll(
     deps.metrics.count('PublishedAll');
   });
   const publishPublic = isPublic
-    ? deps.topics.publish('public', outgoing.message, options).then(() => {
+    ? deps.topics.publish('public', outgoing.publicMessage, options).then(() => {
         written.public = true;
         deps.metrics.count('PublishedPublic');
       })

@@ -2,6 +2,7 @@ import { createPayloadObject } from '@github-webhooks/archive';
 import {
   type Classification,
   type Delivery,
+  formatOmittedMessage,
   formatRecordBytes,
   formatRecordLine,
   type PayloadRef,
@@ -26,14 +27,18 @@ export const AWS_LIMITS: SizeLimits = {
 export interface Outgoing {
   /** The archive record, newline-terminated: text, or its UTF-8 bytes. */
   readonly archiveLine: string | Buffer;
+  /** For the all topic (granted subscribers): a payload too large for SNS by `payload_ref`. */
   readonly message: TopicMessage;
+  /** For the public topic (anyone may subscribe): a payload too large for SNS is omitted, never referenced. */
+  readonly publicMessage: TopicMessage;
   /** Set when the payload must be stored first, because it is too big for the record or the message. */
   readonly payloadObject?: { readonly ref: PayloadRef; readonly body: Buffer };
 }
 
 /**
- * The archive record and topic message for a delivery. A payload too big for either is stored
- * once, and whichever cannot hold it carries `payload_ref` instead.
+ * The archive record and topic messages for a delivery. A payload too big for either is stored
+ * once, and whichever cannot hold it carries `payload_ref` instead (the public topic's message
+ * says `payload_omitted`: its subscribers cannot read the bucket).
  */
 export function prepareOutgoing(
   delivery: Delivery,
@@ -63,13 +68,15 @@ export function prepareOutgoing(
   const bytes = typeof inline === 'string' ? Buffer.byteLength(inline) : inline.length;
   if (bytes - 1 <= limits.topicMessageBytes) {
     const body = () => (typeof inline === 'string' ? inline : inline.toString('utf8')).slice(0, -1);
-    return { archiveLine: inline, message: lazyMessage(body, attributes) };
+    const message = lazyMessage(body, attributes);
+    return { archiveLine: inline, message, publicMessage: message };
   }
   const payloadObject = createPayloadObject(delivery.id, delivery.payloadText);
   const byRef = formatRecordLine(meta, { payloadRef: payloadObject.ref });
   return {
     archiveLine: bytes <= limits.archiveRecordBytes ? inline : byRef,
     message: { body: byRef.slice(0, -1), attributes },
+    publicMessage: { body: formatOmittedMessage(meta, payloadObject.ref), attributes },
     payloadObject,
   };
 }

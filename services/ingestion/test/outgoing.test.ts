@@ -1,5 +1,11 @@
 import { openPayloadObject } from '@github-webhooks/archive';
-import { classify, createPrivacyPolicy, parseRecord, receiveDelivery } from '@github-webhooks/events';
+import {
+  classify,
+  createPrivacyPolicy,
+  omittedPayloadRef,
+  parseRecord,
+  receiveDelivery,
+} from '@github-webhooks/events';
 import { exampleOf, grownPush, signedRequest, TEST_SECRET } from '@github-webhooks/fixtures';
 import { AWS_LIMITS, prepareOutgoing } from '../src';
 
@@ -37,6 +43,30 @@ describe('prepareOutgoing', () => {
     const message = parseRecord(JSON.parse(outgoing.message.body));
     expect(message.payload_ref).toEqual(outgoing.payloadObject?.ref);
     expect(Buffer.byteLength(outgoing.message.body)).toBeLessThan(AWS_LIMITS.topicMessageBytes);
+  });
+
+  it('never points the public topic (anyone may subscribe) at the private bucket: it says the payload was omitted', () => {
+    const { delivery, outgoing } = outgoingFor(bigPush(500 * 1024));
+    const ref = outgoing.payloadObject?.ref;
+    const message = JSON.parse(outgoing.publicMessage.body) as Record<string, unknown>;
+    expect(outgoing.publicMessage.body).not.toContain('payloads/');
+    expect(message).not.toHaveProperty('payload_ref');
+    expect(message).not.toHaveProperty('payload');
+    expect(message).toMatchObject({
+      delivery_id: delivery.id,
+      event: 'push',
+      public: true,
+      payload_omitted: true,
+      payload_bytes: ref?.bytes,
+      payload_sha256: ref?.sha256,
+    });
+    expect(omittedPayloadRef(message)).toEqual(ref);
+    expect(outgoing.publicMessage.attributes).toEqual(outgoing.message.attributes);
+  });
+
+  it('sends the same message to both topics when the payload fits', () => {
+    const { outgoing } = outgoingFor(push.payload);
+    expect(outgoing.publicMessage.body).toBe(outgoing.message.body);
   });
 
   it('sends a 2 MiB push by reference in both, resolving to the identical bytes', () => {

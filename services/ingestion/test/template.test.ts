@@ -54,23 +54,46 @@ describe('ingestion CloudFormation template', () => {
       expect(rule.Prefix).toBe('raw/');
   });
 
-  it('lets only the ingestion function publish to the topics', () => {
-    const policy = resource('TopicsPolicy').Properties as {
+  it.each([
+    ['AllTopicPolicy', 'AllTopic'],
+    ['PublicTopicPolicy', 'PublicTopic'],
+  ])('%s lets only the ingestion function publish to %s', (name, topic) => {
+    const policy = resource(name).Properties as {
       Topics: unknown;
       PolicyDocument: { Statement: Statement[] };
     };
-    expect(policy.Topics).toEqual([{ Ref: 'AllTopic' }, { Ref: 'PublicTopic' }]);
-    expect(policy.PolicyDocument.Statement).toEqual([
-      expect.objectContaining({
-        Effect: 'Deny',
+    expect(policy.Topics).toEqual([{ Ref: topic }]);
+    expect(policy.PolicyDocument.Statement[0]).toEqual({
+      Sid: 'OnlyIngestionPublishes',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 'sns:Publish',
+      Resource: [{ Ref: topic }],
+      Condition: {
+        ArnNotEquals: { 'aws:PrincipalArn': { 'Fn::GetAtt': ['IamRoleLambdaExecution', 'Arn'] } },
+      },
+    });
+  });
+
+  it('lets anyone subscribe an SQS queue or a Lambda function to the public topic, and nobody the all topic', () => {
+    const document = (name: string) =>
+      (resource(name).Properties as { PolicyDocument: { Statement: Statement[] } }).PolicyDocument.Statement;
+    expect(document('PublicTopicPolicy').slice(1)).toEqual([
+      {
+        Sid: 'AnyoneSubscribesWithoutCost',
+        Effect: 'Allow',
         Principal: '*',
-        Action: 'sns:Publish',
-        Resource: [{ Ref: 'AllTopic' }, { Ref: 'PublicTopic' }],
-        Condition: {
-          ArnNotEquals: { 'aws:PrincipalArn': { 'Fn::GetAtt': ['IamRoleLambdaExecution', 'Arn'] } },
-        },
-      }),
+        Action: 'sns:Subscribe',
+        Resource: { Ref: 'PublicTopic' },
+        Condition: { StringEquals: { 'sns:Protocol': ['sqs', 'lambda'] } },
+      },
     ]);
+    expect(document('AllTopicPolicy')).toHaveLength(1);
+    expect(
+      ofType('AWS::SNS::TopicPolicy')
+        .map(([id]) => id)
+        .sort(),
+    ).toEqual(['AllTopicPolicy', 'PublicTopicPolicy']);
   });
 
   it('lets Firehose assume its role only for this account', () => {

@@ -1,6 +1,7 @@
 import {
   type ArchiveRecord,
   isPayloadKeyOf,
+  omittedPayloadRef,
   type PayloadRef,
   parseRecord,
   payloadTextOf,
@@ -34,7 +35,7 @@ export function parseMessage(body: string): ParsedMessage {
   } catch (cause) {
     throw new BadMessageError('body is not JSON', { cause });
   }
-  const record = toRecord(value);
+  const record = toRecord(withOmittedRef(value));
   if (record.payload_ref !== undefined) {
     // Only the object ingestion wrote for this delivery: a reference elsewhere is not trusted.
     const { key, sha256 } = record.payload_ref;
@@ -47,6 +48,19 @@ export function parseMessage(body: string): ParsedMessage {
   }
   const payload = record.payload as WebhookPayload;
   return { record, payload: { kind: 'inline', payload, text: inlinePayloadText(body, record) } };
+}
+
+/**
+ * A public-topic message whose payload was too large for SNS says `payload_omitted` instead of
+ * pointing at the bucket; the republisher, which may read it, derives the object from GUID and digest.
+ */
+function withOmittedRef(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || !('payload_omitted' in value)) return value;
+  const ref = omittedPayloadRef(value as Record<string, unknown>);
+  if (ref === undefined)
+    throw new BadMessageError('payload_omitted without a valid payload_sha256 and payload_bytes');
+  const { payload_omitted: _omitted, payload_bytes: _bytes, ...rest } = value as Record<string, unknown>;
+  return { ...rest, payload_ref: ref };
 }
 
 function toRecord(value: unknown): ArchiveRecord {

@@ -1,6 +1,7 @@
+import { formatOmittedMessage } from '@github-webhooks/events';
 import { exampleOf } from '@github-webhooks/fixtures';
 import { BadMessageError, parseMessage } from '../src';
-import { deliveryOf, inlineBody, publicExamples, refBody } from './support/records';
+import { deliveryOf, inlineBody, metaOf, publicExamples, refBody } from './support/records';
 
 describe('parseMessage', () => {
   it('reads every public example inline, keeping the payload text exactly as written', () => {
@@ -49,7 +50,18 @@ describe('parseMessage', () => {
     expect(ref.key).toBe(`payloads/${delivery.deliveryId}-${ref.sha256}.json.gz`);
   });
 
+  it('derives the object of a public-topic message that says its payload was omitted', () => {
+    const delivery = deliveryOf(exampleOf('pull_request'));
+    const { ref } = refBody(delivery);
+    const parsed = parseMessage(formatOmittedMessage(metaOf(delivery), ref));
+    expect(parsed.payload).toEqual({ kind: 'ref', ref });
+    expect(parsed.record).not.toHaveProperty('payload_omitted');
+  });
+
   const valid = JSON.parse(inlineBody(deliveryOf(exampleOf('push'))));
+  const omitted = JSON.parse(
+    formatOmittedMessage(metaOf(deliveryOf(exampleOf('push'))), refBody(deliveryOf(exampleOf('push'))).ref),
+  );
   it.each([
     ['not JSON', 'hello', 'body is not JSON'],
     ['truncated JSON', inlineBody(deliveryOf(exampleOf('push'))).slice(0, 200), 'body is not JSON'],
@@ -76,6 +88,16 @@ describe('parseMessage', () => {
         payload_ref: { key: 'payloads/someone-else.json.gz', bytes: 10, sha256: 'a'.repeat(64) },
       }),
       'payload_ref.key is "payloads/someone-else.json.gz"',
+    ],
+    [
+      'payload_omitted without a digest',
+      JSON.stringify({ ...omitted, payload_sha256: 'nope' }),
+      'payload_omitted without a valid payload_sha256 and payload_bytes',
+    ],
+    [
+      'payload_omitted without a size',
+      JSON.stringify({ ...omitted, payload_bytes: undefined }),
+      'payload_omitted without a valid payload_sha256 and payload_bytes',
     ],
   ])('refuses %s as a bad message', (_, body, reason) => {
     expect(() => parseMessage(body)).toThrow(BadMessageError);

@@ -22,7 +22,10 @@ export const hourLabel = (date: Date): string =>
 
 export const rawPrefix = (hour: Date): string => `raw/${hourPath(hour)}/`;
 export const hourlyKey = (hour: Date): string => `hourly/${hourPath(hour)}.ndjson.gz`;
-export const manifestKey = (hour: Date): string => `hourly/${hourPath(hour)}.manifest.json`;
+/** Beside the data, not among it: a query engine reading `hourly/` must see only records (Athena reads every object of a prefix). */
+export const manifestKey = (hour: Date): string => `manifests/${hourPath(hour)}.manifest.json`;
+/** Where manifests were written before they moved out of `hourly/`; still read, moved by the compactor. */
+export const legacyManifestKey = (hour: Date): string => `hourly/${hourPath(hour)}.manifest.json`;
 export const quarantinePrefix = (hour: Date): string => `quarantine/${hourPath(hour)}/`;
 /**
  * `payloads/<GUID>-<sha256>.json.gz`: content-addressed, so two different deliveries sharing a GUID
@@ -38,9 +41,9 @@ export const legacyPayloadKey = (deliveryId: string): string => `payloads/${deli
 export const isPayloadKeyOf = (key: string, deliveryId: string, sha256: string): boolean =>
   key === payloadKey(deliveryId, sha256) || key === legacyPayloadKey(deliveryId);
 
-const HOUR_IN_KEY = /^(?:raw|hourly|quarantine)\/(\d{4})\/(\d{2})\/(\d{2})\/(\d{2})(?:\/|\.)/;
+const HOUR_IN_KEY = /^(?:raw|hourly|manifests|quarantine)\/(\d{4})\/(\d{2})\/(\d{2})\/(\d{2})(?:\/|\.)/;
 
-/** The hour a `raw/`, `hourly/` or `quarantine/` key belongs to, or undefined for other keys. */
+/** The hour a `raw/`, `hourly/`, `manifests/` or `quarantine/` key belongs to, or undefined for other keys. */
 export function hourOfKey(key: string): Date | undefined {
   const match = HOUR_IN_KEY.exec(key);
   if (!match) return undefined;

@@ -83,7 +83,8 @@ export function formatRecordBytes(meta: RecordMeta, payloadBytes: Uint8Array): B
   return line;
 }
 
-function recordHead(meta: RecordMeta, sha256: string): string {
+/** The leading fields of a record line, up to and with `payload_sha256`, without the closing brace. */
+export function recordHead(meta: RecordMeta, sha256: string): string {
   return (
     `{"delivery_id":${JSON.stringify(meta.deliveryId)},"event":${JSON.stringify(meta.event)}` +
     `,"received_at":"${meta.receivedAt.toISOString()}","hook_id":${JSON.stringify(meta.hookId ?? null)}` +

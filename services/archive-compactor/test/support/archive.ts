@@ -167,5 +167,5 @@ export interface Manifest {
 }
 
 export async function manifestOf(store: ObjectStore, hourPath: string): Promise<Manifest> {
-  return JSON.parse((await store.readAll(`hourly/${hourPath}.manifest.json`)).toString()) as Manifest;
+  return JSON.parse((await store.readAll(`manifests/${hourPath}.manifest.json`)).toString()) as Manifest;
 }

@@ -58,7 +58,7 @@ export function deliveryOf(example: Example, overrides: Partial<TestDelivery> = 
   };
 }
 
-const metaOf = (delivery: TestDelivery) => ({
+export const metaOf = (delivery: TestDelivery) => ({
   deliveryId: delivery.deliveryId,
   event: delivery.event,
   receivedAt: delivery.receivedAt,
