@@ -33,6 +33,8 @@ export const METRICS = {
     'Quarantined',
     'RawObjectsDeleted',
     'RawObjectsTagged',
+    // A value per run, not a count: the age of the oldest raw object left (0: none); plot its Maximum.
+    'OldestRawAgeSeconds',
   ],
   'delivery-reconciler': [
     'AttemptsRead',

@@ -52,6 +52,14 @@ export async function compactPending(options: CompactPendingOptions): Promise<Co
     reports.push(await compactHourIn(context, new Date(next), work.get(next) ?? []));
   }
   const swept = await disposeCovered(context, raw);
+  // The age of the oldest raw object the run left (not yet compacted, or not yet disposed of).
+  const oldest = raw
+    .filter((o) => !context.disposed.has(o.key))
+    .reduce<number | undefined>((min, o) => Math.min(min ?? Infinity, o.lastModified.getTime()), undefined);
+  context.metrics.count(
+    'OldestRawAgeSeconds',
+    oldest === undefined ? 0 : Math.max(0, Math.round((options.now.getTime() - oldest) / 1000)),
+  );
   const manifestsMoved = incomplete ? 0 : await context.manifests.moveLegacy(LEGACY_MANIFESTS_PER_RUN);
   if (manifestsMoved > 0)
     context.logger.info('manifests moved out of hourly/', { manifests_moved: manifestsMoved });

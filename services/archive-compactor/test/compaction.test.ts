@@ -196,6 +196,24 @@ describe.each([fsStores(), s3Stores()])('compaction on $name', (stores) => {
       );
   });
 
+  it('reports the age of the oldest raw object it leaves (an hour still open)', async () => {
+    const now = new Date();
+    await store.write(
+      rawKey(new Date(Math.floor(now.getTime() / HOUR) * HOUR), 'open'),
+      gz(ndjson([rec('o', now, 1)])),
+    );
+    const counts = new Map<string, number>();
+    await compactPending({
+      store,
+      now: new Date(now.getTime() + 10 * MINUTE),
+      latenessMs: HOUR,
+      metrics: { count: (name, value = 1) => counts.set(name, value) },
+    });
+    expect(await keys(store, 'raw/')).toHaveLength(1);
+    expect(counts.get('OldestRawAgeSeconds')).toBeGreaterThanOrEqual(590);
+    expect(counts.get('OldestRawAgeSeconds')).toBeLessThanOrEqual(630);
+  });
+
   it('merges late data into a new version of a compacted hour', async () => {
     const { records: r } = await seed(store);
     await compactPending({ store, now: LATER, latenessMs: 0 });

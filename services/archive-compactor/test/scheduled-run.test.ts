@@ -85,6 +85,7 @@ describe('createScheduledRun', () => {
         ['NewRecords', 1],
         ['DuplicatesDropped', 1],
         ['RawObjectsDeleted', 1],
+        ['OldestRawAgeSeconds', 0],
       ]),
     );
     expect(logs.map(([level, message]) => `${level} ${message}`)).toEqual(

@@ -1,5 +1,12 @@
 import { DAY_COLUMN, QUERY_DATABASE, QUERY_TABLE, RECORD_COLUMNS } from '@github-webhooks/events';
-import { asArray as list, PARTITION, PackagedTemplate, STATEFUL_TYPES } from '@github-webhooks/fixtures';
+import {
+  dashboardProblems,
+  asArray as list,
+  PARTITION,
+  PackagedTemplate,
+  STATEFUL_TYPES,
+} from '@github-webhooks/fixtures';
+import { METRIC_NAMESPACE, METRICS } from '@github-webhooks/runtime';
 
 const template = PackagedTemplate.of(`${__dirname}/..`);
 const resources = (type: string) => template.ofType(type).map(([, resource]) => resource);
@@ -14,6 +21,7 @@ describe('archive-compactor CloudFormation template', () => {
     expect(template.logicalIds(STATEFUL_TYPES)).toEqual([
       'CompactLogGroup',
       'CompactorErrorsAlarm',
+      'Dashboard',
       'DeliveriesTable',
       'QuarantineAlarm',
       'QueryDatabase',
@@ -210,5 +218,10 @@ describe('archive-compactor CloudFormation template', () => {
         `${BUCKET}/raw/*`,
       ]);
     });
+  });
+
+  it('has a dashboard plotting only metrics the service emits and showing every alarm of the stack', () => {
+    expect(dashboardProblems(template, METRIC_NAMESPACE, METRICS['archive-compactor'])).toEqual([]);
+    expect(template.dashboard().widgets.length).toBeGreaterThan(2);
   });
 });

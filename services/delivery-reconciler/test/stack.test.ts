@@ -1,5 +1,11 @@
-import { asArray as list, PARTITION, PackagedTemplate, STATEFUL_TYPES } from '@github-webhooks/fixtures';
-import { METRICS } from '@github-webhooks/runtime';
+import {
+  dashboardProblems,
+  asArray as list,
+  PARTITION,
+  PackagedTemplate,
+  STATEFUL_TYPES,
+} from '@github-webhooks/fixtures';
+import { METRIC_NAMESPACE, METRICS } from '@github-webhooks/runtime';
 
 const template = PackagedTemplate.of(`${__dirname}/..`);
 const resources = (type: string) => template.ofType(type).map(([, resource]) => resource);
@@ -9,6 +15,7 @@ const arn = (resource: unknown): unknown => (resource as { 'Fn::Sub'?: unknown }
 describe('delivery-reconciler CloudFormation template', () => {
   it('keeps the logical IDs of its stateful resources', () => {
     expect(template.logicalIds(STATEFUL_TYPES)).toEqual([
+      'Dashboard',
       'ReconcileLogGroup',
       'ReconcilerErrorsAlarm',
       'ReconcilerGaveUpAlarm',
@@ -77,5 +84,10 @@ describe('delivery-reconciler CloudFormation template', () => {
 
   it('names no partition', () => {
     expect(JSON.stringify(template.template)).not.toContain('arn:aws:');
+  });
+
+  it('has a dashboard plotting only metrics the service emits and showing every alarm of the stack', () => {
+    expect(dashboardProblems(template, METRIC_NAMESPACE, METRICS['delivery-reconciler'])).toEqual([]);
+    expect(template.dashboard().widgets.length).toBeGreaterThan(2);
   });
 });

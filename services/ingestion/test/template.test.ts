@@ -1,9 +1,11 @@
 import {
   asArray,
+  dashboardProblems,
   PackagedTemplate,
   STATEFUL_TYPES,
   type CfnStatement as Statement,
 } from '@github-webhooks/fixtures';
+import { METRIC_NAMESPACE, METRICS } from '@github-webhooks/runtime';
 
 const packaged = PackagedTemplate.of(`${__dirname}/..`);
 const template = () => ({ Resources: packaged.resources, Outputs: packaged.outputs });
@@ -18,6 +20,7 @@ describe('ingestion CloudFormation template', () => {
       'AllTopic',
       'ArchiveBucket',
       'ArchiveStream',
+      'Dashboard',
       'FirehoseFreshnessAlarm',
       'PublicTopic',
       'SecretRefusedAlarm',
@@ -194,5 +197,10 @@ describe('ingestion CloudFormation template', () => {
     const variables = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
     expect(variables.WEBHOOK_SECRETS_PARAMETER).toBe('/github-webhooks/dev/webhook-secrets');
     expect(Object.keys(variables)).not.toContain('WEBHOOK_SECRETS');
+  });
+
+  it('has a dashboard plotting only metrics the service emits and showing every alarm of the stack', () => {
+    expect(dashboardProblems(packaged, METRIC_NAMESPACE, METRICS.ingestion)).toEqual([]);
+    expect(packaged.dashboard().widgets.length).toBeGreaterThan(2);
   });
 });

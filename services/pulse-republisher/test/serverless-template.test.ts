@@ -1,10 +1,12 @@
 import {
   asArray,
+  dashboardProblems,
   PARTITION,
   PackagedTemplate,
   STATEFUL_TYPES,
   type CfnStatement as Statement,
 } from '@github-webhooks/fixtures';
+import { METRIC_NAMESPACE, METRICS } from '@github-webhooks/runtime';
 
 describe('serverless.yml (generated CloudFormation)', () => {
   const template = PackagedTemplate.of(`${__dirname}/..`);
@@ -21,6 +23,7 @@ describe('serverless.yml (generated CloudFormation)', () => {
 
   it('keeps the logical IDs of its stateful resources, so a deploy onto a live stage changes code, not data', () => {
     expect(template.logicalIds(STATEFUL_TYPES)).toEqual([
+      'Dashboard',
       'DeadLetterQueueAlarm',
       'PublicTopicSubscription',
       'QueueBacklogAlarm',
@@ -167,5 +170,10 @@ describe('serverless.yml (generated CloudFormation)', () => {
       expect(s.Resource).toEqual([{ 'Fn::GetAtt': ['RepublishQueue', 'Arn'] }]);
     const services = new Set(roleStatements().flatMap((s) => asArray(s.Action).map((a) => a.split(':')[0])));
     expect([...services].sort()).toEqual(['logs', 's3', 'sqs', 'ssm']);
+  });
+
+  it('has a dashboard plotting only metrics the service emits and showing every alarm of the stack', () => {
+    expect(dashboardProblems(template, METRIC_NAMESPACE, METRICS['pulse-republisher'])).toEqual([]);
+    expect(template.dashboard().widgets.length).toBeGreaterThan(2);
   });
 });
