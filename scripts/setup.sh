@@ -76,6 +76,14 @@ if [ "${SKIP_RABBITMQ:-}" != 1 ] && ! broker_up; then
   broker_up || { echo "setup: RabbitMQ did not come up on 127.0.0.1:5672" >&2; exit 1; }
 fi
 
+# The dashboard's browser tests drive Debian's chromium with playwright-core (no browser download).
+if [ "${SKIP_CHROMIUM:-}" != 1 ] && ! command -v chromium >/dev/null; then
+  echo "setup: installing chromium from apt (the dashboard's browser tests)"
+  SUDO=$([ "$(id -u)" = 0 ] || echo sudo)
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends chromium >/dev/null
+fi
+
 pnpm install --frozen-lockfile --reporter=silent
 pnpm build >/dev/null
 echo "setup: ready (node $(node --version), pnpm $(pnpm --version))"

@@ -110,6 +110,7 @@ export async function runServer(kind: ServerKind): Promise<void> {
     const dir = await mkdtemp(join(tmpdir(), 'gw-bench-serve-'));
     const config = readServeConfig(
       {
+        'dashboard-port': 'off',
         port: '0',
         host: '127.0.0.1',
         archive: dir,

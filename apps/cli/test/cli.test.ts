@@ -36,6 +36,17 @@ describe('github-webhooks command line', () => {
     [['bogus'], 2, /unknown command "bogus"/],
     [['serve', '--port', '99999', '--secret', 'a-long-enough-secret'], 2, /PORT must be a whole number/],
     [['serve', '--secret', ''], 2, /entry 1 has 0 characters; a webhook secret needs at least 8/],
+    [
+      ['serve', '--secret', 'a-long-enough-secret', '--dashboard-host', '0.0.0.0'],
+      2,
+      /DASHBOARD_HOST 0.0.0.0 is not a loopback address: set DASHBOARD_TOKEN, or DASHBOARD_PORT=off/,
+    ],
+    [
+      ['serve', '--secret', 'a-long-enough-secret', '--dashboard-token', 'short'],
+      2,
+      /DASHBOARD_TOKEN has 5 characters; it needs at least 16/,
+    ],
+    [['serve', '--secret', 'a-long-enough-secret', '--dashboard-port', 'eighty'], 2, /DASHBOARD_PORT/],
     [['serve', '--secret', 'a-long-enough-secret', '--secret', 'short'], 2, /entry 2 has 5 characters/],
     [['replay'], 2, /--from is required/],
     [['replay', '--from', 'yesterday', '--dry-run'], 2, /--from must be an hour/],
@@ -114,6 +125,7 @@ describe('github-webhooks serve (the built command)', () => {
       {
         env: {
           ...process.env,
+          DASHBOARD_PORT: 'off',
           WEBHOOK_SECRETS: TEST_SECRET,
           ARCHIVE_DIR: dir,
           PULSE_EXCHANGE: `test/cli-${process.pid}/v1`,

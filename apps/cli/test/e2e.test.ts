@@ -60,6 +60,7 @@ beforeAll(async () => {
   await channel.consume(queue, (message) => message && received.push(message), { noAck: true });
   const config = readServeConfig(
     {
+      'dashboard-port': 'off',
       port: '0',
       host: '127.0.0.1',
       archive: dir,

@@ -35,6 +35,7 @@ beforeAll(async () => {
     {
       env: {
         ...process.env,
+        DASHBOARD_PORT: 'off',
         WEBHOOK_SECRETS: TEST_SECRET,
         ARCHIVE_DIR: dir,
         PULSE_EXCHANGE: `test/flood-${process.pid}/v1`,

@@ -61,6 +61,7 @@ let stack: RunningStack | undefined;
 async function startServe(extra: Record<string, string> = {}, env: Record<string, string> = {}) {
   const config = readServeConfig(
     {
+      'dashboard-port': 'off',
       port: String(servePort),
       host: '127.0.0.1',
       archive: dir,

@@ -63,6 +63,7 @@ beforeAll(async () => {
   await channel.bindQueue(rejecting, exchange, '#');
   const config = readServeConfig(
     {
+      'dashboard-port': 'off',
       port: '0',
       host: '127.0.0.1',
       archive: dir,

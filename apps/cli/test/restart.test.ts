@@ -24,6 +24,7 @@ function startServe(): Promise<ChildProcess> {
     {
       env: {
         ...process.env,
+        DASHBOARD_PORT: 'off',
         WEBHOOK_SECRETS: TEST_SECRET,
         ARCHIVE_DIR: dir,
         PULSE_EXCHANGE: exchange,

@@ -33,7 +33,12 @@ Options (environment variable in brackets, then default):
   --max-body-in-flight MIB [MAX_BODY_MIB_IN_FLIGHT] 128 MiB of bodies read at once; past it, 503 at once
   --reconcile-every SECONDS [RECONCILE_EVERY_SECONDS] 0 (off): run the reconciler (see reconcile --help)
   --reconcile-hook HOOK    [RECONCILE_HOOKS, comma-separated] the hooks it checks; with GITHUB_TOKEN
-                           (or GITHUB_APP_ID + GITHUB_APP_PRIVATE_KEY) and GITHUB_API_URL`,
+                           (or GITHUB_APP_ID + GITHUB_APP_PRIVATE_KEY) and GITHUB_API_URL
+  --dashboard-port PORT    [DASHBOARD_PORT] 8081: the web page (recent deliveries, relay, broker,
+                           archive, compactor, reconciler); off disables it
+  --dashboard-host HOST    [DASHBOARD_HOST] 127.0.0.1; another address needs DASHBOARD_TOKEN
+  --dashboard-token TOKEN  [DASHBOARD_TOKEN] at least 16 characters: entered in the page, it shows
+                           private payloads (never shown without one)`,
   options: {
     port: { type: 'string' },
     host: { type: 'string' },
@@ -54,6 +59,9 @@ Options (environment variable in brackets, then default):
     'max-body-in-flight': { type: 'string' },
     'reconcile-every': { type: 'string' },
     'reconcile-hook': { type: 'string', multiple: true },
+    'dashboard-host': { type: 'string' },
+    'dashboard-port': { type: 'string' },
+    'dashboard-token': { type: 'string' },
     'insecure-no-signature': { type: 'boolean' },
   },
   async run(values, env) {

@@ -2,6 +2,7 @@ import { GITHUB_MAX_PAYLOAD_BYTES, type PrivacyPolicy, parsePublicEvents } from 
 import { checkBrokerUrl, type Exchanges, readExchanges } from '@github-webhooks/pulse';
 import { checkSecrets, describeRefused, type Env, type Settings, splitList } from '@github-webhooks/runtime';
 import { commandSettings } from '../command';
+import { DASHBOARD_FLAGS, type DashboardConfig, readDashboardConfig } from '../dashboard/dashboard-config';
 import { UsageError } from '../errors';
 import { type ReconcileSettings, readReconcileSettings } from '../reconcile/reconcile-settings';
 import type { ServerLimits } from './http-server';
@@ -32,6 +33,8 @@ export interface ServeConfig {
   readonly reconcileIntervalMs: number;
   /** Read only when the reconciler is on. */
   readonly reconcile: ReconcileSettings | undefined;
+  /** The web page; undefined with DASHBOARD_PORT=off. */
+  readonly dashboard: DashboardConfig | undefined;
 }
 
 export interface ServeFlags {
@@ -55,6 +58,9 @@ export interface ServeFlags {
   readonly 'max-body-in-flight'?: string | undefined;
   readonly 'reconcile-every'?: string | undefined;
   readonly 'reconcile-hook'?: readonly string[] | undefined;
+  readonly 'dashboard-host'?: string | undefined;
+  readonly 'dashboard-port'?: string | undefined;
+  readonly 'dashboard-token'?: string | undefined;
 }
 
 /** The broker, exchanges and allowlist flags that serve, replay and listen share, and their variables. */
@@ -82,6 +88,7 @@ export const SERVE_FLAGS = {
   'max-body-in-flight': 'MAX_BODY_MIB_IN_FLIGHT',
   'reconcile-every': 'RECONCILE_EVERY_SECONDS',
   'reconcile-hook': 'RECONCILE_HOOKS',
+  ...DASHBOARD_FLAGS,
 } as const;
 
 /** Flags win over the environment, which wins over the defaults. Errors name the setting. */
@@ -127,6 +134,7 @@ export function readServeConfig(flags: ServeFlags, env: Env): ServeConfig {
     },
     reconcileIntervalMs,
     reconcile: reconcileIntervalMs > 0 ? readReconcileSettings(settings, archiveDir) : undefined,
+    dashboard: readDashboardConfig(settings),
   };
 }
 

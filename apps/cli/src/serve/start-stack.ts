@@ -7,6 +7,11 @@ import { FsObjectStore } from '@github-webhooks/object-store';
 import { AmqpPublisher, exchangeNames } from '@github-webhooks/pulse';
 import { republishBatch } from '@github-webhooks/pulse-republisher';
 import { CounterMetrics, describeError, type JsonLogger, type MetricName } from '@github-webhooks/runtime';
+import { ArchiveHoursCounter } from '../dashboard/archive-hours';
+import { createDashboardServer } from '../dashboard/dashboard-server';
+import { recording } from '../dashboard/recording';
+import { RequestLog } from '../dashboard/request-log';
+import { UsageError } from '../errors';
 import { DiskArchive } from '../local/disk-archive';
 import { GroupCommitFile } from '../local/group-commit-file';
 import { LocalTopics } from '../local/local-topics';
@@ -21,6 +26,8 @@ import type { ServeConfig } from './serve-config';
 export interface RunningStack {
   readonly port: number;
   readonly url: string;
+  /** The web page's address, when it is on. */
+  readonly dashboardUrl: string | undefined;
   health(): HealthReport;
   /** Stops taking requests, finishes those in flight, flushes everything to disk, disconnects. */
   close(): Promise<void>;
@@ -88,9 +95,12 @@ export async function startStack(
     disposable: (key) => !archive.isOpen(key) && relay.hasPassed(key),
   });
   const reconciler = new ReconcileTimer(config.reconcile, config.reconcileIntervalMs, logger);
-  const handle = createRequestHandler(
+  // The web page's taps, only when it is on: the sink sees each record, the handler each answer.
+  const requests = config.dashboard === undefined ? undefined : new RequestLog();
+  const tap = requests === undefined ? undefined : recording(requests);
+  const inner = createRequestHandler(
     createIngest({
-      archive,
+      archive: tap === undefined ? archive : tap.sink(archive),
       topics: new LocalTopics(() => relay.noteAccepted()),
       payloads: store,
       secrets: async () => config.secrets,
@@ -104,6 +114,7 @@ export async function startStack(
       deadlineMs: 8_000,
     }),
   );
+  const handle = tap === undefined ? inner : tap.handler(inner);
   const health = (): HealthReport =>
     healthReport({
       archiveDir: config.archiveDir,
@@ -122,6 +133,29 @@ export async function startStack(
     onError: (error) => logger.error('request failed', { error: describeError(error) }),
   });
   const port = await listen(server, config.port, config.host);
+  const dashboard =
+    config.dashboard === undefined || requests === undefined
+      ? undefined
+      : createDashboardServer(config.dashboard, {
+          log: requests,
+          hours: new ArchiveHoursCounter(store),
+          health: () => health() as unknown as Record<string, unknown>,
+        });
+  const dashboardPort =
+    dashboard === undefined || config.dashboard === undefined
+      ? undefined
+      : await listen(dashboard, config.dashboard.port, config.dashboard.host).catch(
+          async (error: unknown) => {
+            await new Promise<void>((resolve) => server.close(() => resolve()));
+            throw new UsageError(
+              `the dashboard cannot listen on ${config.dashboard?.host}:${config.dashboard?.port} (${(error as Error).message}); set DASHBOARD_PORT (off disables it)`,
+            );
+          },
+        );
+  const dashboardUrl =
+    dashboardPort === undefined
+      ? undefined
+      : `http://${config.dashboard?.host === '::1' ? '[::1]' : config.dashboard?.host}:${dashboardPort}/`;
   relay.start();
   compactor.start();
   reconciler.start();
@@ -130,12 +164,18 @@ export async function startStack(
     archive: config.archiveDir,
     exchanges: config.exchanges,
     verify_signatures: config.secrets.length > 0,
+    dashboard: dashboardUrl ?? 'off',
   });
   return {
     port,
     url: `http://127.0.0.1:${port}`,
+    dashboardUrl,
     health,
     close: async () => {
+      if (dashboard !== undefined) {
+        dashboard.closeAllConnections();
+        await new Promise<void>((resolve) => dashboard.close(() => resolve()));
+      }
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await compactor.stop();
       await reconciler.stop();

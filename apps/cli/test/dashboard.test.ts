@@ -1,0 +1,141 @@
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TEST_SECRET } from '@github-webhooks/fixtures';
+import { JsonLogger } from '@github-webhooks/runtime';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { main } from '../src/main';
+import { readServeConfig } from '../src/serve/serve-config';
+import { type RunningStack, startStack } from '../src/serve/start-stack';
+
+// Debian's chromium (setup installs it), driven by playwright-core: a real browser, no download.
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const TOKEN = 'a-dashboard-token-for-tests';
+const REPORTS = join(__dirname, '..', 'reports');
+let dir: string;
+let stack: RunningStack;
+let browser: Browser;
+const quiet = new JsonLogger('dashboard-test', { out: { write: () => undefined } });
+
+/** `github-webhooks send` of an example, as the README's quick start does; returns its GUID. */
+async function send(event: string, id: string): Promise<void> {
+  const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+  try {
+    const code = await main(['send', '--event', event, '--id', id, '--url', `${stack.url}/webhook`], {
+      WEBHOOK_SECRETS: TEST_SECRET,
+    });
+    expect(code).toBe(0);
+  } finally {
+    log.mockRestore();
+  }
+}
+
+async function openPage(): Promise<Page> {
+  const page = await browser.newPage();
+  await page.goto(stack.dashboardUrl ?? '');
+  return page;
+}
+
+const row = (page: Page, guid: string) => page.locator(`tr[data-guid="${guid}"]`);
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM))
+    throw new Error(`${CHROMIUM} is missing: run scripts/setup.sh (it installs Debian's chromium)`);
+  dir = await mkdtemp(join(tmpdir(), 'gw-dashboard-'));
+  const config = readServeConfig(
+    {
+      port: '0',
+      host: '127.0.0.1',
+      archive: dir,
+      'exchange-v2': 'off',
+      exchange: `test/dashboard-${process.pid}/v1`,
+      'compact-every': '0',
+      'dashboard-port': '0',
+      'dashboard-token': TOKEN,
+    },
+    { WEBHOOK_SECRETS: TEST_SECRET },
+  );
+  stack = await startStack(config, quiet);
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('the local dashboard, in a real browser', () => {
+  const publicId = 'dash-public-push-1';
+  const privateId = 'dash-private-member-1';
+
+  it('shows a public and a private delivery within 2 s, marked, without the private payload', async () => {
+    const page = await openPage();
+    await send('push', publicId);
+    await send('member', privateId);
+    await row(page, publicId).waitFor({ timeout: 2_000 });
+    await row(page, privateId).waitFor({ timeout: 2_000 });
+    expect(await row(page, publicId).getAttribute('data-visibility')).toBe('public');
+    expect(await row(page, privateId).getAttribute('data-visibility')).toBe('private');
+    expect(await row(page, privateId).textContent()).toContain('private');
+    expect(await row(page, privateId).textContent()).toContain('member');
+
+    // The private delivery's payload is not in the page, even after clicking it.
+    await row(page, privateId).click();
+    await page.locator('#detail-payload').filter({ hasText: 'enter the token' }).waitFor({ timeout: 2_000 });
+    expect(await page.content()).not.toContain('"member": {'); // the payload's key, as the detail pane would print it
+    expect(await page.locator('#detail-headers').textContent()).toContain(`x-github-delivery: ${privateId}`);
+
+    // The public one's payload is shown.
+    await row(page, publicId).click();
+    await page.locator('#detail-payload').filter({ hasText: '"ref"' }).waitFor({ timeout: 2_000 });
+    // The archive's chart is counted again every 10 s while a page is open.
+    await page.locator('#hours .bar').first().waitFor({ timeout: 15_000 });
+    await mkdir(REPORTS, { recursive: true });
+    await page.screenshot({ path: join(REPORTS, 'dashboard.png'), fullPage: true });
+    await page.close();
+  }, 30_000);
+
+  it('keeps the token in an HttpOnly, SameSite=Strict cookie, never in a URL, and then shows private payloads', async () => {
+    const page = await openPage();
+    await page.locator('#login input[name=token]').fill(TOKEN);
+    await page.locator('#login button').click();
+    await page.waitForURL(stack.dashboardUrl ?? '');
+    expect(page.url()).not.toContain(TOKEN);
+    const cookies = await page.context().cookies();
+    expect(cookies).toEqual([
+      expect.objectContaining({ name: 'gw_dashboard', httpOnly: true, sameSite: 'Strict' }),
+    ]);
+    expect(cookies[0]?.value).not.toContain(TOKEN);
+    await row(page, privateId).click();
+    await page.locator('#detail-payload').filter({ hasText: '"member": {' }).waitFor({ timeout: 2_000 });
+    await page.close();
+  }, 30_000);
+
+  it('refuses a wrong token and shows rejected requests by reason', async () => {
+    const page = await openPage();
+    await page.locator('#login input[name=token]').fill('not-the-token-at-all');
+    await page.locator('#login button').click();
+    await page.waitForURL(/login=failed/);
+    expect(await page.context().cookies()).toEqual([]);
+    const refused = await fetch(`${stack.url}/webhook`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-github-event': 'push',
+        'x-github-delivery': 'dash-bad-1',
+        'x-hub-signature-256': `sha256=${'0'.repeat(64)}`,
+      },
+      body: '{}',
+    });
+    expect(refused.status).toBe(401);
+    await page.locator('#rejected').filter({ hasText: 'invalid_signature' }).waitFor({ timeout: 3_000 });
+    expect(await row(page, 'dash-bad-1').getAttribute('data-visibility')).toBe('rejected');
+    await page.close();
+  }, 30_000);
+});
