@@ -1,5 +1,5 @@
 import { SsmStandIn } from '@github-webhooks/fixtures';
-import { main } from '../src/main';
+import { runCli } from './support/run-cli';
 
 let ssm: SsmStandIn;
 const saved = { ...process.env };
@@ -17,18 +17,7 @@ afterAll(async () => {
   await ssm.close();
 });
 
-async function run(args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = jest.spyOn(console, 'log').mockImplementation((...a) => void out.push(a.join(' ')));
-  const error = jest.spyOn(console, 'error').mockImplementation((...a) => void err.push(a.join(' ')));
-  try {
-    return { code: await main(args), out: out.join('\n'), err: err.join('\n') };
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-  }
-}
+const run = (args: string[]) => runCli(args);
 
 describe('github-webhooks check-secrets', () => {
   it.each([

@@ -3,22 +3,11 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exampleOf, signedRequest, TEST_SECRET } from '@github-webhooks/fixtures';
-import { main } from '../src/main';
+import { runCli } from './support/run-cli';
 
 const BIN = join(__dirname, '..', 'bin', 'github-webhooks.cjs');
 
-async function run(args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = jest.spyOn(console, 'log').mockImplementation((...a) => void out.push(a.join(' ')));
-  const error = jest.spyOn(console, 'error').mockImplementation((...a) => void err.push(a.join(' ')));
-  try {
-    return { code: await main(args), out: out.join('\n'), err: err.join('\n') };
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-  }
-}
+const run = (args: string[]) => runCli(args);
 
 describe('github-webhooks command line', () => {
   it.each([

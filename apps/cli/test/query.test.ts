@@ -5,27 +5,16 @@ import { compactPending } from '@github-webhooks/archive-compactor';
 import { DAY_COLUMN, formatRecordLine, RECORD_COLUMNS } from '@github-webhooks/events';
 import { allExamples } from '@github-webhooks/fixtures';
 import { FsObjectStore } from '@github-webhooks/object-store';
-import { main } from '../src/main';
 import { listArchiveFiles } from '../src/query/archive-files';
 import { runQuery } from '../src/query/run-query';
+import { runCli } from './support/run-cli';
 
 const HOUR = new Date('2026-11-27T10:00:00.000Z');
 const examples = allExamples().slice(0, 120);
 const first = examples[0]?.event ?? '';
 let dir: string;
 
-async function run(args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = jest.spyOn(console, 'log').mockImplementation((...a) => void out.push(a.join(' ')));
-  const error = jest.spyOn(console, 'error').mockImplementation((...a) => void err.push(a.join(' ')));
-  try {
-    return { code: await main(args, {}), out: out.join('\n'), err: err.join('\n') };
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-  }
-}
+const run = (args: string[]) => runCli(args, {});
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'gw-query-'));
