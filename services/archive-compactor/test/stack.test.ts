@@ -5,6 +5,7 @@ import {
   PARTITION,
   PackagedTemplate,
   STATEFUL_TYPES,
+  subString,
 } from '@github-webhooks/fixtures';
 import { METRIC_NAMESPACE, METRICS } from '@github-webhooks/runtime';
 
@@ -14,7 +15,7 @@ const statements = () => template.roleStatements();
 const s3Statements = () => statements().filter((s) => list(s.Action).some((a) => a.startsWith('s3:')));
 // ARNs are built with the stack's partition: { "Fn::Sub": "arn:${AWS::Partition}:s3:::…" }.
 const BUCKET = `arn:${PARTITION}:s3:::github-webhooks-archive-dev`;
-const arn = (resource: unknown): unknown => (resource as { 'Fn::Sub'?: unknown })['Fn::Sub'] ?? resource;
+const arn = subString;
 
 describe('archive-compactor CloudFormation template', () => {
   it('keeps the logical IDs of its stateful resources, so a deploy onto a live stage changes code, not data', () => {

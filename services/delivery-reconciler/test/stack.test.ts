@@ -4,13 +4,14 @@ import {
   PARTITION,
   PackagedTemplate,
   STATEFUL_TYPES,
+  subString,
 } from '@github-webhooks/fixtures';
 import { METRIC_NAMESPACE, METRICS } from '@github-webhooks/runtime';
 
 const template = PackagedTemplate.of(`${__dirname}/..`);
 const resources = (type: string) => template.ofType(type).map(([, resource]) => resource);
 const BUCKET = `arn:${PARTITION}:s3:::github-webhooks-archive-dev`;
-const arn = (resource: unknown): unknown => (resource as { 'Fn::Sub'?: unknown })['Fn::Sub'] ?? resource;
+const arn = subString;
 
 describe('delivery-reconciler CloudFormation template', () => {
   it('keeps the logical IDs of its stateful resources', () => {
