@@ -1,4 +1,4 @@
-import { PAYLOAD_KEY, type RawHeaders } from '@github-webhooks/events';
+import { PAYLOAD_KEY, payloadTextOf, type RawHeaders } from '@github-webhooks/events';
 import type { ArchiveSink, CallOptions, RequestHandler } from '@github-webhooks/ingestion';
 import { KEPT_PAYLOAD_BYTES, type RequestLog } from './request-log';
 
@@ -14,13 +14,13 @@ interface RecordHead {
 
 interface Archived {
   readonly head: RecordHead;
-  readonly payload: string | undefined;
+  readonly payload: (() => string | undefined) | undefined;
 }
 
 /**
  * Taps what serve already does, for the dashboard: the archive sink sees each record (its head
  * holds the verdict: public, privacy), the handler each request and its answer. Only the record's
- * head is parsed; the payload is kept as text when small.
+ * head is parsed; a small record is kept to slice its payload out when the delivery is opened.
  */
 export function recording(log: RequestLog) {
   const archived = new Map<string, Archived>();
@@ -33,25 +33,26 @@ export function recording(log: RequestLog) {
         `${typeof line === 'string' ? line.slice(0, at) : line.toString('utf8', 0, at)}}`,
       ) as RecordHead;
       const size = typeof line === 'string' ? Buffer.byteLength(line) : line.length;
-      const rest =
+      // Kept, not copied: the payload is sliced out only if someone opens the delivery.
+      const payload =
         size > KEPT_PAYLOAD_BYTES
           ? undefined
-          : typeof line === 'string'
-            ? line.slice(at + PAYLOAD_KEY.length)
-            : line.toString('utf8', at + PAYLOAD_KEY.length);
-      // The payload is the record's last field: what follows its key, without the closing brace.
-      const payload = rest?.trimEnd().slice(0, -1);
+          : () => payloadTextOf(typeof line === 'string' ? line : line.toString('utf8'));
       archived.set(`${head.delivery_id}/${head.hook_id ?? ''}`, { head, payload });
     },
   });
+  const headerOf = (headers: RawHeaders, name: string) => {
+    const value = Object.entries(headers).find(([k]) => k.toLowerCase() === name)?.[1];
+    return Array.isArray(value) ? value[0] : value;
+  };
+  const keyOf = (headers: RawHeaders) =>
+    `${headerOf(headers, 'x-github-delivery')}/${headerOf(headers, 'x-github-hook-id') ?? ''}`;
+  const forget = (headers: RawHeaders) => archived.delete(keyOf(headers));
   const note = (headers: RawHeaders, status: number, body: string, bytes: number) => {
-    const header = (name: string) => {
-      const value = Object.entries(headers).find(([k]) => k.toLowerCase() === name)?.[1];
-      return Array.isArray(value) ? value[0] : value;
-    };
+    const header = (name: string) => headerOf(headers, name);
     const guid = header('x-github-delivery');
     const hook = header('x-github-hook-id');
-    const key = `${guid}/${hook ?? ''}`;
+    const key = keyOf(headers);
     const record = archived.get(key);
     archived.delete(key);
     let error: string | undefined;
@@ -87,15 +88,18 @@ export function recording(log: RequestLog) {
   };
   const handler = (inner: RequestHandler): RequestHandler => {
     const handle = async (request: Parameters<RequestHandler>[0]) => {
-      const response = await inner(request);
-      const body = request.body;
-      note(
-        request.headers,
-        response.status,
-        response.body,
-        body === undefined ? 0 : typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength,
-      );
-      return response;
+      let response: Awaited<ReturnType<RequestHandler>> | undefined;
+      try {
+        response = await inner(request);
+        return response;
+      } finally {
+        const body = request.body;
+        const bytes =
+          body === undefined ? 0 : typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
+        // A handler that threw answered nothing to list; what its record left is dropped all the same.
+        if (response === undefined) forget(request.headers);
+        else note(request.headers, response.status, response.body, bytes);
+      }
     };
     const precheck: RequestHandler['precheck'] = (head) => {
       const refused = inner.precheck(head);

@@ -29,24 +29,28 @@ export const KEPT_PAYLOAD_BYTES = 64 * 1024;
 
 /** The last 500 requests, in memory only (lost on restart); listeners hear of each new one. */
 export class RequestLog {
-  private readonly items: RequestDetail[] = [];
+  private readonly items: {
+    readonly entry: RequestEntry;
+    readonly headers: Readonly<Record<string, string>>;
+    readonly payload: (() => string | undefined) | undefined;
+  }[] = [];
   private readonly listeners = new Set<() => void>();
   private seq = 0;
   private readonly rejected = new Map<string, number>();
 
+  /** `payload` gives the archived payload's text when asked (only small records are kept). */
   add(
     fields: Omit<RequestEntry, 'seq'>,
     headers: Readonly<Record<string, string>>,
-    payload: string | undefined,
+    payload: (() => string | undefined) | undefined,
   ): void {
     const entry = { seq: ++this.seq, ...fields };
     this.items.push({ entry, headers, payload });
     if (this.items.length > KEPT_REQUESTS) this.items.shift();
-    if (fields.status >= 400)
-      this.rejected.set(
-        fields.error ?? `http_${fields.status}`,
-        (this.rejected.get(fields.error ?? `http_${fields.status}`) ?? 0) + 1,
-      );
+    if (fields.status >= 400) {
+      const reason = fields.error ?? `http_${fields.status}`;
+      this.rejected.set(reason, (this.rejected.get(reason) ?? 0) + 1);
+    }
     for (const listener of this.listeners) listener();
   }
 
@@ -56,7 +60,10 @@ export class RequestLog {
   }
 
   detail(seq: number): RequestDetail | undefined {
-    return this.items.find((i) => i.entry.seq === seq);
+    const item = this.items.find((i) => i.entry.seq === seq);
+    return item === undefined
+      ? undefined
+      : { entry: item.entry, headers: item.headers, payload: item.payload?.() };
   }
 
   /** Refusals since start, by reason (not only those still listed). */
