@@ -14,13 +14,16 @@ if (process.versions.node !== pinned) {
 }
 console.log(`tests: on Node ${process.version} (${process.platform}-${process.arch})`);
 
-const workspaces = ['packages', 'services', 'apps', 'e2e']
-  .filter((dir) => existsSync(dir))
-  .flatMap((dir) =>
-    readdirSync(dir, { withFileTypes: true })
-      .filter((entry) => entry.isDirectory())
-      .map((entry) => join(dir, entry.name)),
-  );
+const workspaces = [
+  ...['packages', 'services', 'apps', 'e2e']
+    .filter((dir) => existsSync(dir))
+    .flatMap((dir) =>
+      readdirSync(dir, { withFileTypes: true })
+        .filter((entry) => entry.isDirectory())
+        .map((entry) => join(dir, entry.name)),
+    ),
+  'bench',
+];
 const report = (ws) => join(ws, 'reports', 'jest.json');
 for (const ws of workspaces) rmSync(report(ws), { force: true });
 

@@ -5,7 +5,12 @@ import { join } from 'node:path';
 import { type Summary, summarize } from './stats';
 
 const ROOT = join(__dirname, '..', '..');
-const SERVICES = ['ingestion', 'pulse-republisher', 'archive-compactor'] as const;
+export const COLD_START_SERVICES = [
+  'ingestion',
+  'pulse-republisher',
+  'archive-compactor',
+  'delivery-reconciler',
+] as const;
 
 export interface ColdStartRow {
   readonly service: string;
@@ -86,7 +91,7 @@ function baseEnv(): NodeJS.ProcessEnv {
  */
 export function benchColdStart(options: { runs: number }): ColdStartRow[] {
   const rows: ColdStartRow[] = [];
-  for (const service of SERVICES) {
+  for (const service of COLD_START_SERVICES) {
     const zip = join(ROOT, 'services', service, '.serverless', `github-webhooks-${service}.zip`);
     if (!existsSync(zip)) throw new Error(`${zip} is missing: run \`pnpm package\` first`);
     const dir = mkdtempSync(join(tmpdir(), `gw-cold-${service}-`));

@@ -3,7 +3,7 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { classify, createPrivacyPolicy } from '@github-webhooks/events';
 import { connect } from 'amqplib';
 import autocannon from 'autocannon';
-import { type BenchPayload, benchPayloads } from './payloads';
+import { type BenchPayload, benchPayloads, connectionsFor } from './payloads';
 import { SECRET, type ServerKind, serveExchange } from './servers';
 import { round, type Summary, summarize } from './stats';
 
@@ -87,8 +87,7 @@ export async function benchIngestion(options: { rounds: number; seconds: number 
     const rows: IngestionRow[] = [];
     for (const payload of benchPayloads()) {
       checkPrivacy(payload);
-      const combos = payload.body.length > 100_000 ? [10] : [10, 50];
-      for (const connections of combos) {
+      for (const connections of connectionsFor(payload)) {
         const samples = new Map<Target, { rps: number[]; p50: number[]; p99: number[] }>();
         for (let r = 0; r < options.rounds; r++) {
           // Alternate the order each round so drift in the machine's load does not favour one server.

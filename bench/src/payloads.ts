@@ -44,3 +44,11 @@ export function benchPayloads(): BenchPayload[] {
     of('push 1 MiB', 'push', big),
   ];
 }
+
+/** Connections each payload is loaded with: 1 MiB bodies only at 10 (50 would measure the disk's queue). */
+export const connectionsFor = (payload: BenchPayload): readonly number[] =>
+  payload.body.length > 100_000 ? [10] : [10, 50];
+
+/** The smallest and the largest payload: the relay's per-message and per-byte costs. */
+export const republishPayloads = (): BenchPayload[] =>
+  benchPayloads().filter((p) => p.name !== 'pull_request 21 KB');

@@ -14,7 +14,7 @@ import { AmqpPublisher } from '@github-webhooks/pulse';
 import { republishBatch } from '@github-webhooks/pulse-republisher';
 import { silentLogger } from '@github-webhooks/runtime';
 import { connect } from 'amqplib';
-import { benchPayloads } from './payloads';
+import { republishPayloads } from './payloads';
 import { type Summary, summarize } from './stats';
 
 const AMQP_URL = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
@@ -118,7 +118,7 @@ async function bareRate(exchange: string, body: Buffer, count: number): Promise<
  * the broker does the work Pulse does. `serve` keeps every payload inline in its record, 1 MiB ones
  * included, so the relay publishes the text the record holds.
  */
-export async function benchRepublish(options: { rounds: number }): Promise<RepublishRow[]> {
+export async function benchRepublish(options: { rounds: number; scale: number }): Promise<RepublishRow[]> {
   const exchange = `bench/republish-${process.pid}`;
   const queue = `bench-republish-${process.pid}`;
   const connection = await connect(AMQP_URL, { noDelay: true });
@@ -128,8 +128,8 @@ export async function benchRepublish(options: { rounds: number }): Promise<Repub
   await channel.bindQueue(queue, exchange, '#');
   const rows: RepublishRow[] = [];
   try {
-    for (const payload of benchPayloads().filter((p) => p.name !== 'pull_request 21 KB')) {
-      const count = payload.body.length > 200_000 ? 300 : 6000;
+    for (const payload of republishPayloads()) {
+      const count = Math.max(10, Math.round((payload.body.length > 200_000 ? 300 : 6000) * options.scale));
       const deliveryId = '00000000-0000-0000-0000-000000000000';
       const payloadText = payload.body.toString();
       const parsed = JSON.parse(payloadText) as WebhookPayload;

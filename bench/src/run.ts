@@ -2,52 +2,71 @@ import { execSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { benchColdStart, type ColdStartRow } from './cold-start';
+import { benchColdStart, COLD_START_SERVICES, type ColdStartRow } from './cold-start';
 import { benchCompaction } from './compaction';
+import { expectedRows, missingRows, type Stage } from './complete';
 import { benchIngestion, type IngestionRow, type Target } from './ingestion';
+import { FULL, type Profile, SMOKE } from './profile';
 import { benchRepublish, type RepublishRow } from './republish';
 import { runServer, type ServerKind } from './servers';
 import { round, show } from './stats';
-import { type Row, table } from './table';
+import { type Row, rowKey, table } from './table';
 
-const STAGES = ['ingestion', 'republish', 'compaction', 'cold-start'] as const;
+const STAGES: readonly Stage[] = ['ingestion', 'republish', 'compaction', 'cold-start'];
+const USAGE = 'usage: bench [--smoke] [stage,…]   stages: ingestion, republish, compaction, cold-start';
+
+/** `--smoke` and a comma-separated list of stages (default all), checked before anything runs. */
+function parseArgs(args: readonly string[]): { profile: Profile; stages: Set<Stage> } {
+  const profile = args.includes('--smoke') ? SMOKE : FULL;
+  const rest = args.filter((a) => a !== '--smoke');
+  if (rest.length > 1 || rest.some((a) => a.startsWith('-'))) throw new Error(USAGE);
+  const named = rest[0] ? rest[0].split(',') : STAGES;
+  const unknown = named.filter((s) => !STAGES.includes(s as Stage));
+  if (unknown.length > 0) throw new Error(`unknown stage ${unknown.join(', ')}; ${USAGE}`);
+  return { profile, stages: new Set(named as Stage[]) };
+}
 
 async function main(): Promise<void> {
   const [mode, arg] = process.argv.slice(2);
   if (mode === 'server') return runServer(arg as ServerKind);
-  const stages = new Set(mode ? mode.split(',') : STAGES);
+  const { profile, stages } = parseArgs(process.argv.slice(2));
   const started = Date.now();
   const results: Record<string, unknown> = {};
   const rows: Row[] = [];
   if (stages.has('ingestion')) {
-    const ingestion = await benchIngestion({ rounds: 3, seconds: 2 });
+    const ingestion = await benchIngestion(profile.ingestion);
     results.ingestion = ingestion;
     rows.push(...ingestionRows(ingestion));
   }
   if (stages.has('republish')) {
-    const republish = await benchRepublish({ rounds: 3 });
+    const republish = await benchRepublish(profile.republish);
     results.republish = republish;
     rows.push(...republish.map(republishRow));
   }
   if (stages.has('compaction')) {
-    const compaction = benchCompaction({ megabytes: 300, rounds: 3 });
+    const compaction = benchCompaction(profile.compaction);
+    if (compaction.zcatGzip === null) throw new Error('compaction: the zcat | gzip baseline did not run');
     results.compaction = compaction;
     rows.push({
+      key: rowKey('compaction', 'raw hour'),
       stage: 'compaction',
       case: `${Math.round(compaction.uncompressedMb)} MB, ${compaction.objects} gzip objects`,
       measured: `${round(compaction.compaction.mbPerS, 1)} MB/s, RSS ${compaction.compaction.maxRssMb} MB`,
-      baseline: `node gunzip→gzip ${round(compaction.nodeStream.mbPerS, 1)} MB/s; zcat|gzip ${round(compaction.zcatGzip?.mbPerS ?? 0, 1)} MB/s`,
+      baseline: `node gunzip→gzip ${round(compaction.nodeStream.mbPerS, 1)} MB/s; zcat|gzip ${round(compaction.zcatGzip.mbPerS, 1)} MB/s`,
       ratio: `${round(compaction.ratioToNodeStream)}×`,
       goal: '≥ 0.8×, RSS < 256 MB',
       met: compaction.ratioToNodeStream >= 0.8 && (compaction.compaction.maxRssMb ?? 0) < 256,
     });
   }
   if (stages.has('cold-start')) {
-    const coldStart = benchColdStart({ runs: 25 });
+    const coldStart = benchColdStart(profile.coldStart);
     results.coldStart = coldStart;
     rows.push(...coldStart.map(coldStartRow));
   }
+  const missing = missingRows(expectedRows(stages, COLD_START_SERVICES), rows);
+  if (missing.length > 0) throw new Error(`bench: rows missing from this run: ${missing.join('; ')}`);
   const output = {
+    profile: profile.name,
     when: new Date().toISOString(),
     commit: execSync('git rev-parse --short HEAD', { encoding: 'utf8', cwd: __dirname }).trim(),
     machine: {
@@ -60,8 +79,11 @@ async function main(): Promise<void> {
     table: rows,
     results,
   };
-  writeFileSync(join(__dirname, '..', 'results.json'), `${JSON.stringify(output, null, 2)}\n`);
-  console.log(table(rows));
+  // The smoke's figures are no measurement: they go beside the bundle, never over the committed results.
+  const file =
+    profile.name === 'full' ? join(__dirname, '..', 'results.json') : join(__dirname, 'results.smoke.json');
+  writeFileSync(file, `${JSON.stringify(output, null, 2)}\n`);
+  console.log(table(rows, { judged: profile.name === 'full' }));
   console.log(
     `\n${output.seconds} s on ${output.machine.cpus} × ${output.machine.cpu}, node ${process.version}, commit ${output.commit}`,
   );
@@ -75,18 +97,21 @@ function ingestionRows(rows: readonly IngestionRow[]): Row[] {
     const of = (target: Target) =>
       rows.find((r) => r.payload === payload && String(r.connections) === connections && r.target === target);
     const [bare, minimal, durable, octokit] = (['bare', 'minimal', 'durable', 'octokit'] as const).map(of);
-    if (!bare || !minimal || !durable || !octokit) continue;
+    if (!bare || !minimal || !durable || !octokit)
+      throw new Error(`ingestion ${payload}, ${connections} conn: a baseline did not run`);
     for (const target of ['serve-private', 'serve-public'] as const) {
       const serve = of(target);
-      if (!serve) continue;
+      if (!serve) throw new Error(`ingestion ${payload}, ${connections} conn: ${target} did not run`);
       const vsDurable = serve.rps.median / durable.rps.median;
       const vsMinimal = serve.rps.median / minimal.rps.median;
       const vsOctokit = serve.rps.median / octokit.rps.median;
       const isPrivate = target === 'serve-private';
       const wantOctokit = isPrivate && connections === '50';
       const goal = isPrivate ? 0.85 : 0.7;
+      const stage = isPrivate ? 'ingestion, private' : 'ingestion, public (relay live)';
       out.push({
-        stage: isPrivate ? 'ingestion, private' : 'ingestion, public (relay live)',
+        key: rowKey(stage, `${payload}, ${connections} conn`),
+        stage,
         case: `${payload}, ${connections} conn`,
         measured: `serve ${show(serve.rps)} req/s, p50/p99 ${serve.p50.median}/${serve.p99.median} ms`,
         baseline: `bare ${bare.rps.median.toFixed(0)}; (b) ${minimal.rps.median.toFixed(0)}; (b′) ${durable.rps.median.toFixed(0)}; (c) ${octokit.rps.median.toFixed(0)}`,
@@ -102,6 +127,7 @@ function ingestionRows(rows: readonly IngestionRow[]): Row[] {
 function republishRow(row: RepublishRow): Row {
   const goal = row.payload.includes('MiB') ? 0.8 : 0.9;
   return {
+    key: rowKey('relay → RabbitMQ', row.payload),
     stage: 'relay → RabbitMQ',
     case: `${row.payload}, ${row.messages} msgs`,
     measured: `archive→RabbitMQ ${show(row.relay)} msg/s`,
@@ -114,6 +140,7 @@ function republishRow(row: RepublishRow): Row {
 
 function coldStartRow(row: ColdStartRow): Row {
   return {
+    key: rowKey('cold start', row.service),
     stage: 'cold start',
     case: `${row.service} (${Math.round(row.zipBytes / 1024)} KiB zip)`,
     measured: `handler require ${show(row.handlerLoad, 1)} ms`,

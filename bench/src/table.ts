@@ -1,4 +1,6 @@
 export interface Row {
+  /** Which stage and case this is, whatever was measured: `rowKey(stage, case name)`. */
+  readonly key: string;
   readonly stage: string;
   readonly case: string;
   readonly measured: string;
@@ -8,8 +10,8 @@ export interface Row {
   readonly met: boolean;
 }
 
-/** A Markdown table, so the README can show it as printed. */
-export function table(rows: readonly Row[]): string {
+/** A Markdown table, so the README can show it as printed; a smoke's rows are not judged against the goals. */
+export function table(rows: readonly Row[], options: { judged: boolean } = { judged: true }): string {
   const header = [
     'stage',
     'case',
@@ -25,8 +27,11 @@ export function table(rows: readonly Row[]): string {
     r.measured,
     r.baseline,
     r.ratio,
-    r.goal,
-    r.met ? 'yes' : 'no',
+    options.judged ? r.goal : `${r.goal} (not judged)`,
+    options.judged ? (r.met ? 'yes' : 'no') : '–',
   ]);
   return [header, header.map(() => '---'), ...lines].map((cells) => `| ${cells.join(' | ')} |`).join('\n');
 }
+
+/** A row's identity, so a run can be checked for the rows it must have (complete.ts). */
+export const rowKey = (stage: string, caseName: string): string => `${stage} | ${caseName}`;

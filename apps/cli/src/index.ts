@@ -2,7 +2,6 @@
 export * from './local/disk-archive';
 export * from './local/group-commit-file';
 export * from './local/local-topics';
-export * from './main';
 export * from './relay/archive-relay';
 export * from './serve/serve-config';
 export * from './serve/start-stack';

@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip, gzipSync } from 'node:zlib';
-import { formatRecordLine } from '@github-webhooks/events';
+import { formatRecordLine, hourlyKey, manifestKey } from '@github-webhooks/events';
 import { FsObjectStore } from '@github-webhooks/object-store';
 // The fixture payloads themselves, bundled: the bench runs as one file from anywhere (/tmp).
 import githubExamples from '@octokit/webhooks-examples/api.github.com/index.json';
@@ -77,7 +77,9 @@ export async function runCompactBench(options: CompactBenchOptions = {}): Promis
     const rounds = options.rounds ?? 3;
     const hasZcat = commandExists('zcat') && commandExists('gzip');
     for (let round = 1; round <= rounds; round++) {
-      await rm(join(root, 'hourly'), { recursive: true, force: true });
+      // Undo the previous round exactly: the hour's file and manifest (wherever the layout puts
+      // them) and the expiry tags, so each round compacts the same hour afresh.
+      await new FsObjectStore(root).delete([hourlyKey(HOUR), manifestKey(HOUR)]);
       await rm(join(root, '.tags'), { recursive: true, force: true });
       compaction.push(await runChild(['compact', root]));
       nodeStream.push(await runChild(['node-stream', root, join(root, 'baseline.gz')]));

@@ -1,0 +1,26 @@
+import { benchPayloads, connectionsFor, republishPayloads } from './payloads';
+import { type Row, rowKey } from './table';
+
+export type Stage = 'ingestion' | 'republish' | 'compaction' | 'cold-start';
+
+/** The (stage, case) rows a run of these stages must produce, from the same case lists the stages use. */
+export function expectedRows(stages: ReadonlySet<Stage>, coldStartServices: readonly string[]): string[] {
+  const rows: string[] = [];
+  if (stages.has('ingestion'))
+    for (const payload of benchPayloads())
+      for (const connections of connectionsFor(payload))
+        for (const stage of ['ingestion, private', 'ingestion, public (relay live)'])
+          rows.push(rowKey(stage, `${payload.name}, ${connections} conn`));
+  if (stages.has('republish'))
+    for (const payload of republishPayloads()) rows.push(rowKey('relay → RabbitMQ', payload.name));
+  if (stages.has('compaction')) rows.push(rowKey('compaction', 'raw hour'));
+  if (stages.has('cold-start'))
+    for (const service of coldStartServices) rows.push(rowKey('cold start', service));
+  return rows;
+}
+
+/** Every expected row that is missing, by name; an empty list when the run is complete. */
+export function missingRows(expected: readonly string[], rows: readonly Row[]): string[] {
+  const have = new Set(rows.map((row) => row.key));
+  return expected.filter((key) => !have.has(key));
+}

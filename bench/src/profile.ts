@@ -1,0 +1,29 @@
+/**
+ * How long each stage measures. The full run is the measurement the README's table comes from; the
+ * smoke (`pnpm bench --smoke`, run by CI) runs every stage and every baseline briefly, so a stage
+ * that no longer builds or runs is noticed, and judges no goal.
+ */
+export interface Profile {
+  readonly name: 'full' | 'smoke';
+  readonly ingestion: { readonly rounds: number; readonly seconds: number };
+  /** `scale` multiplies the messages each republish case publishes. */
+  readonly republish: { readonly rounds: number; readonly scale: number };
+  readonly compaction: { readonly megabytes: number; readonly rounds: number };
+  readonly coldStart: { readonly runs: number };
+}
+
+export const FULL: Profile = {
+  name: 'full',
+  ingestion: { rounds: 3, seconds: 2 },
+  republish: { rounds: 3, scale: 1 },
+  compaction: { megabytes: 300, rounds: 3 },
+  coldStart: { runs: 25 },
+};
+
+export const SMOKE: Profile = {
+  name: 'smoke',
+  ingestion: { rounds: 1, seconds: 1 },
+  republish: { rounds: 1, scale: 0.1 },
+  compaction: { megabytes: 10, rounds: 1 },
+  coldStart: { runs: 2 },
+};
