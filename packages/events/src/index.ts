@@ -14,6 +14,7 @@ export * from './privacy/classify';
 export * from './privacy/default-allowlist';
 export * from './privacy/event-shape';
 export * from './privacy/policy';
+export * from './privacy/private-repository-path';
 export * from './privacy/recheck-recorded';
 export * from './privacy/restricted-content';
 export * from './pulse/pulse-message';

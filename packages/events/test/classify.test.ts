@@ -43,8 +43,52 @@ describe('classify', () => {
     ['push', { repository: null }, false, 'no_repository'],
     ['push', { repository: [publicRepo] }, false, 'no_repository'],
     ['issues', shaped('issues', { action: 'opened', repository: publicRepo }), true, 'allowlisted'],
-    ['push', { repository: publicRepo }, false, 'shape_mismatch'],
-    ['push', shaped('member', { repository: publicRepo }), false, 'shape_mismatch'],
+    ['push', { repository: publicRepo }, false, 'shape_mismatch', 'after'],
+    ['push', shaped('member', { repository: publicRepo }), false, 'shape_mismatch', 'after'],
+    [
+      'issues',
+      shaped('issues', { action: 'frobbed', repository: publicRepo }),
+      false,
+      'unknown_action',
+      'frobbed',
+    ],
+    [
+      'issues',
+      shaped('issues', {
+        action: 'transferred',
+        repository: publicRepo,
+        changes: { new_repository: { ...publicRepo, private: true } },
+      }),
+      false,
+      'private_repository_referenced',
+      'changes.new_repository',
+    ],
+    [
+      'pull_request',
+      shaped('pull_request', {
+        repository: publicRepo,
+        pull_request: {
+          ...(exampleOf('pull_request').payload.pull_request as object),
+          head: { repo: { ...publicRepo, visibility: 'internal' } },
+        },
+      }),
+      false,
+      'private_repository_referenced',
+      'pull_request.head.repo',
+    ],
+    [
+      'pull_request',
+      shaped('pull_request', {
+        repository: publicRepo,
+        pull_request: {
+          ...(exampleOf('pull_request').payload.pull_request as object),
+          requested_reviewers: [{ login: 'a' }, { visibility: 'public' }],
+        },
+      }),
+      false,
+      'private_repository_referenced',
+      'pull_request.requested_reviewers[]',
+    ],
     ['check_run', { repository: publicRepo }, false, 'not_allowlisted'],
     ['brand_new_event', { repository: publicRepo }, false, 'not_allowlisted'],
     ['membership', { repository: publicRepo }, false, 'never_public_event'],
@@ -52,8 +96,11 @@ describe('classify', () => {
     ['member', { repository: publicRepo }, false, 'never_public_event'],
     ['public', { repository: publicRepo }, false, 'never_public_event'],
     ['repository', { repository: publicRepo }, false, 'never_public_event'],
-  ])('%s %j → public=%s (%s)', (event, payload, isPublic, reason) => {
-    expect(classify(event, payload, policy)).toEqual({ public: isPublic, reason });
+    ['secret_scanning_alert', { repository: publicRepo }, false, 'never_public_event'],
+  ])('%s %j → public=%s (%s)', (event, payload, isPublic, reason, ...[detail]: [string?]) => {
+    expect(classify(event, payload, policy)).toEqual(
+      detail === undefined ? { public: isPublic, reason } : { public: isPublic, reason, detail },
+    );
   });
 
   it('makes configured extra events public', () => {
@@ -80,15 +127,31 @@ describe('classify', () => {
       }
     });
 
-    it('makes public exactly the allowlisted events of public repositories', () => {
+    // Real examples of allowlisted events of public repositories that name a private one deeper down.
+    const namingPrivate: Readonly<Record<string, string>> = {
+      // An issue opened by a transfer from a private repository: its `changes.old_repository` is private.
+      'api.github.com/issues/18': 'changes.old_repository',
+    };
+
+    it('makes public exactly the allowlisted events of public repositories that name no private one', () => {
       for (const { example, verdict } of results) {
         const repo = example.payload.repository as { private?: unknown; visibility?: unknown } | undefined;
         const expected =
           DEFAULT_PUBLIC_EVENTS.includes(example.event) &&
           repo?.private === false &&
-          (repo.visibility === undefined || repo.visibility === 'public');
+          (repo.visibility === undefined || repo.visibility === 'public') &&
+          namingPrivate[example.name] === undefined;
         expect([example.name, verdict.public]).toEqual([example.name, expected]);
       }
+    });
+
+    it.each(Object.entries(namingPrivate))('keeps %s private for its %s', (name, field) => {
+      const found = results.find((r) => r.example.name === name);
+      expect(found?.verdict).toEqual({
+        public: false,
+        reason: 'private_repository_referenced',
+        detail: field,
+      });
     });
 
     it('finds both public and private deliveries among them', () => {
@@ -138,50 +201,77 @@ describe('restricted content', () => {
   const pr = pullRequest.pull_request as Record<string, unknown>;
   const secretTeam = { id: 1, name: 'embargo', slug: 'embargo', privacy: 'secret' };
 
-  it.each<[string, string, Record<string, unknown>]>([
-    ['a draft release', 'release', { ...release, release: { ...(release.release as object), draft: true } }],
+  const { privacy: _none, ...teamWithoutPrivacy } = secretTeam;
+
+  it.each<[string, string, Record<string, unknown>, string]>([
+    [
+      'a draft release',
+      'release',
+      { ...release, release: { ...(release.release as object), draft: true } },
+      'draft_release',
+    ],
     [
       'a release that does not say',
       'release',
       { ...release, release: { ...(release.release as object), draft: undefined } },
+      'draft_release',
     ],
     [
       'a pending review',
       'pull_request_review',
       { ...review, review: { ...(review.review as object), state: 'pending' } },
+      'pending_review',
     ],
     [
       'a PENDING review',
       'pull_request_review',
       { ...review, review: { ...(review.review as object), state: 'PENDING' } },
+      'pending_review',
     ],
     [
       'a secret team requested',
       'pull_request',
       { ...pullRequest, action: 'review_requested', requested_team: secretTeam },
+      'secret_team',
+    ],
+    [
+      'a requested team that does not say its privacy',
+      'pull_request',
+      { ...pullRequest, action: 'review_requested', requested_team: teamWithoutPrivacy },
+      'secret_team',
+    ],
+    [
+      'a team among the requested that does not say its privacy',
+      'pull_request',
+      { ...pullRequest, pull_request: { ...pr, requested_teams: [teamWithoutPrivacy] } },
+      'secret_team',
     ],
     [
       'a secret team among the requested',
       'pull_request',
       { ...pullRequest, pull_request: { ...pr, requested_teams: [secretTeam] } },
+      'secret_team',
     ],
     [
       'requested teams that are not a list',
       'pull_request',
       { ...pullRequest, pull_request: { ...pr, requested_teams: 'x' } },
+      'secret_team',
     ],
     [
       'a review without a state',
       'pull_request_review',
       { ...review, review: { ...(review.review as object), state: undefined } },
+      'pending_review',
     ],
     [
       'a review of a pull request with a secret team',
       'pull_request_review',
       { ...review, pull_request: { ...(review.pull_request as object), requested_teams: [secretTeam] } },
+      'secret_team',
     ],
-  ])('keeps %s private (%s)', (_what, event, payload) => {
-    expect(classify(event, payload, policy)).toEqual({ public: false, reason: 'restricted_content' });
+  ])('keeps %s private (%s)', (_what, event, payload, detail) => {
+    expect(classify(event, payload, policy)).toEqual({ public: false, reason: 'restricted_content', detail });
   });
 
   it.each<[string, Record<string, unknown>]>([

@@ -1,8 +1,9 @@
 import type { WebhookPayload } from '../delivery/types';
 import { NEVER_PUBLIC_EVENTS } from './default-allowlist';
-import { matchesEventShape } from './event-shape';
+import { eventShapeMisfit } from './event-shape';
 import { FULL_NAME } from './full-name';
 import type { PrivacyPolicy } from './policy';
+import { privateRepositoryPath } from './private-repository-path';
 import { restrictedContent } from './restricted-content';
 
 export type PrivacyReason =
@@ -15,6 +16,10 @@ export type PrivacyReason =
   | 'unroutable_repository'
   /** The payload does not have the shape of the event its (unsigned) header claims. */
   | 'shape_mismatch'
+  /** An action of the event that GitHub's webhook description (the event model) does not know. */
+  | 'unknown_action'
+  /** Another repository named anywhere in the payload is not public (privateRepositoryPath). */
+  | 'private_repository_referenced'
   /** Content GitHub shows only to some people (a draft release, a pending review, a secret team). */
   | 'restricted_content'
   /** Re-checked from a record's fields: the record itself says private (recheckRecorded). */
@@ -23,13 +28,31 @@ export type PrivacyReason =
 export interface Classification {
   readonly public: boolean;
   readonly reason: PrivacyReason;
+  /**
+   * For a verdict that may be drift (DRIFT_REASONS) or restricted content: the field that decided
+   * (`changes.new_repository`), the unknown action, the missing property, the restricted content.
+   */
+  readonly detail?: string;
 }
+
+/**
+ * Verdicts that turn an allowlisted event of a public repository private because of what is deeper
+ * in its payload: a new action or a renamed field (GitHub's events moved on), or another repository
+ * that is not public. Counted, logged with event, action and field, and alarmed, so consumers do
+ * not silently stop seeing those events.
+ */
+export const DRIFT_REASONS: ReadonlySet<PrivacyReason> = new Set([
+  'shape_mismatch',
+  'unknown_action',
+  'private_repository_referenced',
+]);
 
 /**
  * Public or private, and why. When in doubt, private: the repository must say `private: false`,
  * its `visibility` (when present) must be `public`, the event must be allowlisted, the payload must
- * have the shape of that event (the event name comes from an unsigned header), and it must hold
- * nothing GitHub shows only to some people.
+ * have the shape of that event (the event name comes from an unsigned header), every other
+ * repository it names anywhere must be public too, and it must hold nothing GitHub shows only to
+ * some people.
  */
 export function classify(event: string, payload: WebhookPayload, policy: PrivacyPolicy): Classification {
   if (NEVER_PUBLIC_EVENTS.has(event)) return verdict(false, 'never_public_event');
@@ -45,13 +68,17 @@ export function classify(event: string, payload: WebhookPayload, policy: Privacy
     return verdict(false, 'unroutable_repository');
   }
   if (!policy.publicEvents.has(event)) return verdict(false, 'not_allowlisted');
-  if (!matchesEventShape(event, payload)) return verdict(false, 'shape_mismatch');
-  if (restrictedContent(event, payload) !== undefined) return verdict(false, 'restricted_content');
+  const misfit = eventShapeMisfit(event, payload);
+  if (misfit !== undefined) return verdict(false, misfit.reason, misfit.detail);
+  const referenced = privateRepositoryPath(payload);
+  if (referenced !== undefined) return verdict(false, 'private_repository_referenced', referenced);
+  const restricted = restrictedContent(event, payload);
+  if (restricted !== undefined) return verdict(false, 'restricted_content', restricted);
   return verdict(true, 'allowlisted');
 }
 
-function verdict(isPublic: boolean, reason: PrivacyReason): Classification {
-  return { public: isPublic, reason };
+function verdict(isPublic: boolean, reason: PrivacyReason, detail?: string): Classification {
+  return detail === undefined ? { public: isPublic, reason } : { public: isPublic, reason, detail };
 }
 
 /** `owner/name` of the delivery's repository, or undefined when it has none. */

@@ -6,7 +6,8 @@ import type { WebhookPayload } from '../delivery/types';
  * - `release` of a draft: drafts are visible only to people with push access (embargoed notes);
  * - `pull_request_review` of a pending review: visible to its author only;
  * - a secret team requested as reviewer (`requested_team`, or in `pull_request.requested_teams`):
- *   secret teams are visible to their organization's members only.
+ *   secret teams are visible to their organization's members only; a team without `privacy`
+ *   counts as secret.
  * When in doubt (a field missing or of an unexpected type), the content counts as restricted.
  */
 export function restrictedContent(event: string, payload: WebhookPayload): string | undefined {
@@ -38,9 +39,15 @@ function secretTeams(payload: WebhookPayload): string | undefined {
   return undefined;
 }
 
-/** A team whose privacy says it is visible to everyone who can see the organization. */
-const isVisibleTeam = (team: unknown): boolean =>
-  team !== null && typeof team === 'object' && (team as { privacy?: unknown }).privacy !== 'secret';
+/**
+ * A team whose privacy says it is visible (`open` or `closed`, GitHub's two visible kinds); a team
+ * that says nothing, or anything else, counts as secret: missing means restricted.
+ */
+const isVisibleTeam = (team: unknown): boolean => {
+  const privacy =
+    team !== null && typeof team === 'object' ? (team as { privacy?: unknown }).privacy : undefined;
+  return privacy === 'open' || privacy === 'closed';
+};
 
 function objectAt(payload: WebhookPayload, key: string): Readonly<Record<string, unknown>> | undefined {
   const value = payload[key];
