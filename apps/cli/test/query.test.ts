@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compactPending } from '@github-webhooks/archive-compactor';
-import { DAY_COLUMN, formatRecordLine, RECORD_COLUMNS } from '@github-webhooks/events';
+import { DAY_COLUMN, formatRecordLine, RECORD_COLUMNS, RECORD_FORMAT_VERSION } from '@github-webhooks/events';
 import { allExamples } from '@github-webhooks/fixtures';
 import { FsObjectStore } from '@github-webhooks/object-store';
 import { listArchiveFiles } from '../src/query/archive-files';
@@ -62,7 +62,12 @@ describe('github-webhooks query', () => {
     );
     expect(rows.rows).toHaveLength(examples.length);
     rows.rows.forEach((row, i) => {
-      expect(row.slice(0, 4)).toEqual([`q-${i}`, i % 2 === 0, { type: 'organization', id: '42' }, 2]);
+      expect(row.slice(0, 4)).toEqual([
+        `q-${i}`,
+        i % 2 === 0,
+        { type: 'organization', id: '42' },
+        RECORD_FORMAT_VERSION,
+      ]);
       expect(JSON.parse(String(row[4]))).toEqual(examples[i]?.payload);
       expect(row[5]).toBe('2026/11/27');
     });

@@ -14,6 +14,7 @@ import {
   legacyManifestKey,
   legacyPayloadKey,
   manifestKey,
+  PRIVACY_RULES_VERSION,
   parseHourLabel,
   parseRecord,
   payloadKey,
@@ -52,6 +53,7 @@ describe('formatRecordLine / parseRecord', () => {
       'public',
       'format_version',
       'privacy',
+      'privacy_rules',
       'repository',
       'action',
       'payload_sha256',
@@ -66,12 +68,13 @@ describe('formatRecordLine / parseRecord', () => {
       public: true,
       format_version: RECORD_FORMAT_VERSION,
       privacy: 'allowlisted',
+      privacy_rules: PRIVACY_RULES_VERSION,
       repository: 'o/r',
       action: 'opened',
       payload_sha256: createHash('sha256').update('{"a":1}').digest('hex'),
       payload: { a: 1 },
     });
-    expect(RECORD_FORMAT_VERSION).toBe(2);
+    expect(RECORD_FORMAT_VERSION).toBe(3);
   });
 
   it('writes the same line from the payload bytes as from its text', () => {

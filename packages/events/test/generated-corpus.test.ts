@@ -1,9 +1,9 @@
 import {
-  payloadFromSchema,
-  repositoryPaths,
+  payloadsFromSchema,
+  visibilityPaths,
   type WebhookOperation,
   webhookOperations,
-  withPrivateAt,
+  withHiddenAt,
 } from '@github-webhooks/fixtures';
 import {
   ALLOWLISTABLE_EVENTS,
@@ -23,10 +23,13 @@ describe('classify on payloads built from GitHub’s webhook description', () =>
   const everyAllowlistable = createPrivacyPolicy(ALLOWLISTABLE_EVENTS);
   const operations = webhookOperations().filter((op) => ALLOWLISTABLE_EVENTS.has(op.event));
   const label = (op: WebhookOperation) => `${op.description} ${op.key}`;
-  const verdicts = operations.map((op) => {
-    const payload = payloadFromSchema(op);
-    return { op, payload, verdict: classify(op.event, payload, everyAllowlistable) };
-  });
+  const verdicts = operations.flatMap((op) =>
+    payloadsFromSchema(op).map((payload) => ({
+      op,
+      payload,
+      verdict: classify(op.event, payload, everyAllowlistable),
+    })),
+  );
 
   it('covers every operation of the default allowlist, in both descriptions', () => {
     const defaults = verdicts.filter((v) => DEFAULT_PUBLIC_EVENTS.includes(v.op.event));
@@ -42,18 +45,33 @@ describe('classify on payloads built from GitHub’s webhook description', () =>
     expect(unexpected).toEqual([]);
   });
 
-  it('judges every variant with one of its repositories made private private, naming that field', () => {
+  it('judges every variant with one of its repositories made private, or a team secret, private', () => {
     let variants = 0;
     const leaked: string[] = [];
+    const paths = new Set<string>();
     for (const { op, payload } of verdicts) {
-      for (const path of repositoryPaths(payload)) {
+      for (const path of visibilityPaths(payload)) {
         variants++;
-        const verdict = classify(op.event, withPrivateAt(payload, path), everyAllowlistable);
+        paths.add(path.map((key) => (/^\d+$/.test(key) ? '[]' : key)).join('.'));
+        const verdict = classify(op.event, withHiddenAt(payload, path), everyAllowlistable);
         if (verdict.public) leaked.push(`${label(op)} ${path.join('.')}`);
       }
     }
     expect(leaked).toEqual([]);
     expect(variants).toBeGreaterThan(operations.length);
+    // The places the docs' field table names are among those tried.
+    for (const place of [
+      'changes.new_repository',
+      'changes.old_repository',
+      'forkee',
+      'pull_request.head.repo',
+      'repository.template_repository',
+      'workflow_run.head_repository',
+      'requested_team',
+      'pull_request.requested_teams.[]',
+      'pull_request.requested_reviewers.[]',
+    ])
+      expect(paths).toContain(place);
   });
 
   it('makes public every operation of the default allowlist but restricted content', () => {

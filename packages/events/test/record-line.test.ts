@@ -2,6 +2,7 @@ import {
   ArchiveFormatError,
   createPrivacyPolicy,
   formatRecordLine,
+  PRIVACY_RULES_VERSION,
   recheckRecorded,
   splitRecordLine,
 } from '../src';
@@ -84,5 +85,21 @@ describe('recheckRecorded', () => {
   it('has no verdict to re-check in a record of format 1', () => {
     const { format_version: _v, privacy: _p, ...old } = head;
     expect(recheckRecorded(old, policy)).toBeUndefined();
+  });
+
+  it('does not trust a public verdict of other privacy rules: the payload is to be judged again', () => {
+    expect(head.privacy_rules).toBe(PRIVACY_RULES_VERSION);
+    const { privacy_rules: _r, ...format2 } = head;
+    expect(recheckRecorded(format2, policy)).toBeUndefined();
+    expect(recheckRecorded({ ...head, privacy_rules: PRIVACY_RULES_VERSION - 1 }, policy)).toBeUndefined();
+    expect(recheckRecorded({ ...head, privacy_rules: PRIVACY_RULES_VERSION + 1 }, policy)).toBeUndefined();
+  });
+
+  it('keeps a private verdict of any rules private without the payload', () => {
+    const { privacy_rules: _r, ...format2 } = head;
+    expect(recheckRecorded({ ...format2, public: false }, policy)).toEqual({
+      public: false,
+      reason: 'recorded_private',
+    });
   });
 });

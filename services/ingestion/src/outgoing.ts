@@ -6,6 +6,7 @@ import {
   formatRecordBytes,
   formatRecordLine,
   type PayloadRef,
+  PRIVACY_RULES_VERSION,
   type RecordMeta,
   repositoryFullName,
 } from '@github-webhooks/events';
@@ -55,6 +56,7 @@ export function prepareOutgoing(
     target: delivery.target,
     public: classification.public,
     privacy: classification.reason,
+    privacyRules: PRIVACY_RULES_VERSION,
     repository: repositoryFullName(delivery.payload),
     action: typeof action === 'string' && action !== '' ? action : undefined,
   };

@@ -1,6 +1,6 @@
 /**
  * The archive's records as a table, for query engines (Athena's Glue table, the CLI's DuckDB view):
- * one column per top-level field of a compacted record (format 2), in the order records are
+ * one column per top-level field of a compacted record (format 3), in the order records are
  * written. The single source of truth: the compactor stack's template, the DuckDB view and the
  * README's format table are tested against it.
  */
@@ -23,6 +23,7 @@ export const RECORD_COLUMNS: readonly RecordColumn[] = [
   { name: 'public', glue: 'boolean', duckdb: 'BOOLEAN' },
   { name: 'format_version', glue: 'int', duckdb: 'INTEGER' },
   { name: 'privacy', glue: 'string', duckdb: 'VARCHAR' },
+  { name: 'privacy_rules', glue: 'int', duckdb: 'INTEGER' },
   { name: 'repository', glue: 'string', duckdb: 'VARCHAR' },
   { name: 'action', glue: 'string', duckdb: 'VARCHAR' },
   { name: 'payload_sha256', glue: 'string', duckdb: 'VARCHAR' },

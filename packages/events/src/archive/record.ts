@@ -1,8 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { InstallationTarget, WebhookPayload } from '../delivery/types';
+import { PRIVACY_RULES_VERSION, UNVERSIONED_PRIVACY_RULES } from '../privacy/rules-version';
 
-/** The record format `formatRecordLine` writes. Records without `format_version` are format 1. */
-export const RECORD_FORMAT_VERSION = 2;
+/**
+ * The record format `formatRecordLine` writes. Records without `format_version` are format 1;
+ * format 3 added `privacy_rules`.
+ */
+export const RECORD_FORMAT_VERSION = 3;
 
 /** A payload kept as its own object because it is too large for a Firehose record or SNS message. */
 export interface PayloadRef {
@@ -27,6 +31,8 @@ export interface ArchiveRecord {
   readonly format_version?: number;
   /** Why the delivery is public or private (the privacy rule that decided); null when unknown. */
   readonly privacy?: string | null;
+  /** The version of the privacy rules that judged it (PRIVACY_RULES_VERSION); absent before format 3 (version 1). */
+  readonly privacy_rules?: number;
   /** `owner/name` of the delivery's repository, or null. */
   readonly repository?: string | null;
   /** The payload's `action`, or null. */
@@ -45,6 +51,8 @@ export interface RecordMeta {
   readonly target?: InstallationTarget | undefined;
   readonly public: boolean;
   readonly privacy?: string | null | undefined;
+  /** The rules version that judged it: this code's (PRIVACY_RULES_VERSION) unless the record says another. */
+  readonly privacyRules?: number | undefined;
   readonly repository?: string | null | undefined;
   readonly action?: string | null | undefined;
 }
@@ -90,6 +98,7 @@ export function recordHead(meta: RecordMeta, sha256: string): string {
     `,"received_at":"${meta.receivedAt.toISOString()}","hook_id":${JSON.stringify(meta.hookId ?? null)}` +
     `,"target":${JSON.stringify(meta.target ?? null)},"public":${meta.public}` +
     `,"format_version":${RECORD_FORMAT_VERSION},"privacy":${JSON.stringify(meta.privacy ?? null)}` +
+    `,"privacy_rules":${meta.privacyRules ?? PRIVACY_RULES_VERSION}` +
     `,"repository":${JSON.stringify(meta.repository ?? null)},"action":${JSON.stringify(meta.action ?? null)}` +
     `,"payload_sha256":"${sha256}"`
   );
@@ -105,6 +114,8 @@ export function recordMeta(record: ArchiveRecord): RecordMeta {
     target: record.target ?? undefined,
     public: record.public,
     privacy: record.privacy,
+    // Written again (compaction, replay), a record keeps the rules that judged it.
+    privacyRules: record.privacy_rules ?? UNVERSIONED_PRIVACY_RULES,
     repository: record.repository,
     action: record.action,
   };
@@ -176,8 +187,9 @@ export function parseRecordHead(value: unknown): RecordHead {
     if (v !== undefined && v !== null && typeof v !== 'string')
       throw new ArchiveFormatError(`record ${field} is invalid`);
   }
-  if (value.format_version !== undefined && !Number.isInteger(value.format_version)) {
-    throw new ArchiveFormatError('record format_version is invalid');
+  for (const field of ['format_version', 'privacy_rules'] as const) {
+    if (value[field] !== undefined && !Number.isInteger(value[field]))
+      throw new ArchiveFormatError(`record ${field} is invalid`);
   }
   if (
     value.payload_sha256 !== undefined &&

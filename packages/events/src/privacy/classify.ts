@@ -2,8 +2,8 @@ import type { WebhookPayload } from '../delivery/types';
 import { NEVER_PUBLIC_EVENTS } from './default-allowlist';
 import { eventShapeMisfit } from './event-shape';
 import { FULL_NAME } from './full-name';
+import { findHiddenObject } from './hidden-object';
 import type { PrivacyPolicy } from './policy';
-import { privateRepositoryPath } from './private-repository-path';
 import { restrictedContent } from './restricted-content';
 
 export type PrivacyReason =
@@ -18,7 +18,7 @@ export type PrivacyReason =
   | 'shape_mismatch'
   /** An action of the event that GitHub's webhook description (the event model) does not know. */
   | 'unknown_action'
-  /** Another repository named anywhere in the payload is not public (privateRepositoryPath). */
+  /** Another repository named anywhere in the payload is not public (findHiddenObject). */
   | 'private_repository_referenced'
   /** Content GitHub shows only to some people (a draft release, a pending review, a secret team). */
   | 'restricted_content'
@@ -70,8 +70,9 @@ export function classify(event: string, payload: WebhookPayload, policy: Privacy
   if (!policy.publicEvents.has(event)) return verdict(false, 'not_allowlisted');
   const misfit = eventShapeMisfit(event, payload);
   if (misfit !== undefined) return verdict(false, misfit.reason, misfit.detail);
-  const referenced = privateRepositoryPath(payload);
-  if (referenced !== undefined) return verdict(false, 'private_repository_referenced', referenced);
+  const hidden = findHiddenObject(payload);
+  if (hidden?.kind === 'repository') return verdict(false, 'private_repository_referenced', hidden.path);
+  if (hidden?.kind === 'team') return verdict(false, 'restricted_content', 'secret_team');
   const restricted = restrictedContent(event, payload);
   if (restricted !== undefined) return verdict(false, 'restricted_content', restricted);
   return verdict(true, 'allowlisted');

@@ -1,4 +1,5 @@
 import type { WebhookPayload } from '../delivery/types';
+import { isVisibleTeamPrivacy } from './hidden-object';
 
 /**
  * Content GitHub shows only to some people even in a public repository, checked for every event
@@ -40,14 +41,13 @@ function secretTeams(payload: WebhookPayload): string | undefined {
 }
 
 /**
- * A team whose privacy says it is visible (`open` or `closed`, GitHub's two visible kinds); a team
- * that says nothing, or anything else, counts as secret: missing means restricted.
+ * A requested team whose privacy says it is visible; one that says nothing counts as secret
+ * (missing means restricted). Secret teams anywhere else are found by findHiddenObject.
  */
-const isVisibleTeam = (team: unknown): boolean => {
-  const privacy =
-    team !== null && typeof team === 'object' ? (team as { privacy?: unknown }).privacy : undefined;
-  return privacy === 'open' || privacy === 'closed';
-};
+const isVisibleTeam = (team: unknown): boolean =>
+  isVisibleTeamPrivacy(
+    team !== null && typeof team === 'object' ? (team as { privacy?: unknown }).privacy : undefined,
+  );
 
 function objectAt(payload: WebhookPayload, key: string): Readonly<Record<string, unknown>> | undefined {
   const value = payload[key];
