@@ -130,8 +130,18 @@ const DASHBOARDS = {
             ],
           },
         ],
+        [
+          {
+            title: 'Allowlisted, public repository, judged private (drift?), by reason',
+            metrics: own('ingestion', [
+              'PrivatizedUnknownAction',
+              'PrivatizedShapeMismatch',
+              'PrivatizedPrivateRepositoryReferenced',
+            ]),
+          },
+        ],
       ],
-      ['FirehoseFreshnessAlarm', 'SecretRefusedAlarm'],
+      ['FirehoseFreshnessAlarm', 'SecretRefusedAlarm', 'PrivacyDriftAlarm'],
     ),
   'pulse-republisher': () => {
     const queue = (name, metric, stat) => ['AWS/SQS', metric, 'QueueName', att(name, 'QueueName'), { stat }];

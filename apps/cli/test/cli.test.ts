@@ -36,6 +36,11 @@ describe('github-webhooks command line', () => {
       /DASHBOARD_TOKEN has 5 characters; it needs at least 16/,
     ],
     [['serve', '--secret', 'a-long-enough-secret', '--dashboard-port', 'eighty'], 2, /DASHBOARD_PORT/],
+    [
+      ['serve', '--secret', 'a-long-enough-secret', '--public-events', 'push,secret_scanning_alert'],
+      2,
+      /secret_scanning_alert events are never public and cannot be allowlisted/,
+    ],
     [['serve', '--secret', 'a-long-enough-secret', '--secret', 'short'], 2, /entry 2 has 5 characters/],
     [['replay'], 2, /--from is required/],
     [['replay', '--from', 'yesterday', '--dry-run'], 2, /--from must be an hour/],

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TEST_SECRET } from '@github-webhooks/fixtures';
+import { exampleOf, signedRequest, TEST_SECRET } from '@github-webhooks/fixtures';
 import { JsonLogger } from '@github-webhooks/runtime';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { main } from '../src/main';
@@ -136,6 +136,48 @@ describe('the local dashboard, in a real browser', () => {
     expect(refused.status).toBe(401);
     await page.locator('#rejected').filter({ hasText: 'invalid_signature' }).waitFor({ timeout: 3_000 });
     expect(await row(page, 'dash-bad-1').getAttribute('data-visibility')).toBe('rejected');
+    await page.close();
+  }, 30_000);
+
+  it('counts and lists drift (an issues action no description has, from a public repository) without its repository', async () => {
+    const page = await openPage();
+    const issue = exampleOf(
+      'issues',
+      (e) =>
+        e.payload.action === 'opened' && (e.payload.repository as { private?: unknown }).private === false,
+    );
+    const repository = (issue.payload.repository as { full_name: string }).full_name;
+    const frobbed = { ...issue.payload, action: 'frobbed' };
+    const request = signedRequest({ event: 'issues', payload: frobbed, id: 'dash-drift-1' });
+    const answer = await fetch(`${stack.url}/webhook`, {
+      method: 'POST',
+      headers: request.headers,
+      body: request.body,
+    });
+    expect([answer.status, ((await answer.json()) as { public: boolean }).public]).toEqual([202, false]);
+
+    const health = (await (await fetch(`${stack.url}/healthz`)).json()) as Record<string, unknown>;
+    expect(health.privacy_drift).toEqual({
+      shape_mismatch: 0,
+      unknown_action: 1,
+      private_repository_referenced: 0,
+    });
+    const state = (await (await fetch(`${stack.dashboardUrl}state`)).json()) as { drifts: unknown };
+    expect(state.drifts).toEqual([
+      {
+        at: expect.any(String),
+        event: 'issues',
+        action: 'frobbed',
+        reason: 'unknown_action',
+        field: 'frobbed',
+      },
+    ]);
+
+    const listed = page.locator('#drift-recent tr[data-reason="unknown_action"]');
+    await listed.waitFor({ timeout: 3_000 });
+    expect(await listed.textContent()).toContain('frobbed');
+    await page.locator('#drift-counts').filter({ hasText: 'unknown_action1' }).waitFor({ timeout: 3_000 });
+    expect(await page.locator('#drift').textContent()).not.toContain(repository);
     await page.close();
   }, 30_000);
 });

@@ -2,7 +2,14 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { allExamples, webhookOperations } from '@github-webhooks/fixtures';
 import { deriveEventModel } from '../scripts/derive-event-model';
-import { createPrivacyPolicy, DEFAULT_PUBLIC_EVENTS, hasKnownShape, matchesEventShape } from '../src';
+import {
+  ALLOWLISTABLE_EVENTS,
+  createPrivacyPolicy,
+  DEFAULT_PUBLIC_EVENTS,
+  hasKnownShape,
+  matchesEventShape,
+  NEVER_PUBLIC_EVENTS,
+} from '../src';
 
 const committed = join(__dirname, '..', 'src', 'privacy', 'event-shapes.json');
 
@@ -35,6 +42,14 @@ describe('event shapes', () => {
     }
     expect(slipped).toEqual([]);
     expect(tried).toBeGreaterThan(10_000);
+  });
+
+  it('give every event of the description a verdict under the never-public rule, and no other event', () => {
+    const judged = [...NEVER_PUBLIC_EVENTS, ...ALLOWLISTABLE_EVENTS].sort();
+    const described = [...new Set(webhookOperations().map((op) => op.event))].sort();
+    expect(judged).toEqual(described);
+    expect([...NEVER_PUBLIC_EVENTS].filter((e) => ALLOWLISTABLE_EVENTS.has(e))).toEqual([]);
+    expect(DEFAULT_PUBLIC_EVENTS.filter((e) => !ALLOWLISTABLE_EVENTS.has(e))).toEqual([]);
   });
 
   it('know every event of the default allowlist', () => {

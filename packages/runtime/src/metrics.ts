@@ -23,6 +23,11 @@ export const METRICS = {
     'Archived',
     'PublishedAll',
     'PublishedPublic',
+    // An allowlisted event of a public repository judged private by what is deeper in its payload
+    // (DRIFT_REASONS): one per reason, alarmed together (services/ingestion/src/drift.ts).
+    'PrivatizedShapeMismatch',
+    'PrivatizedUnknownAction',
+    'PrivatizedPrivateRepositoryReferenced',
   ],
   'pulse-republisher': ['Published', 'PublishFailed', 'RefusedPrivate', 'BadMessage', 'BrokerUnavailable'],
   'archive-compactor': [

@@ -2,6 +2,7 @@
 export * from './adapters/api-gateway';
 export * from './adapters/node-http';
 export * from './config';
+export * from './drift';
 export * from './http/handle-request';
 export * from './http/route';
 export * from './http/types';

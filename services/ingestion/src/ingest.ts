@@ -17,6 +17,7 @@ import {
   verifyAndParse,
 } from '@github-webhooks/events';
 import { describeError } from '@github-webhooks/runtime';
+import { type DriftObserver, driftOf, reportDrift } from './drift';
 import { type Outgoing, prepareOutgoing, type SizeLimits } from './outgoing';
 import type {
   ArchiveSink,
@@ -46,6 +47,8 @@ export interface IngestDeps {
   readonly allowSha1?: boolean;
   /** Default true. False only for a local stack run with --insecure-no-signature. */
   readonly requireSignature?: boolean;
+  /** Told of each drift (driftOf) besides its metric and log record: serve's page. */
+  readonly drift?: DriftObserver;
 }
 
 export interface IngestResponse {
@@ -175,9 +178,13 @@ async function accept(
     ...fields,
     public: classification.public,
     privacy: classification.reason,
+    ...(classification.detail === undefined ? {} : { privacy_detail: classification.detail }),
     by_reference: outgoing.payloadObject !== undefined,
     bytes: delivery.rawBody.byteLength,
   });
+  // Counted once stored, as the verdicts are: a failed write is redelivered and would count twice.
+  const drift = driftOf(delivery, classification);
+  if (drift !== undefined) reportDrift(drift, deps);
   const status = delivery.event === 'ping' ? 200 : 202;
   return { status, body: { ok: true, delivery_id: delivery.id, public: classification.public } };
 }

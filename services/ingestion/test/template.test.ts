@@ -6,6 +6,7 @@ import {
   type CfnStatement as Statement,
 } from '@github-webhooks/fixtures';
 import { METRIC_NAMESPACE, METRICS } from '@github-webhooks/runtime';
+import { DRIFT_METRICS } from '../src/drift';
 
 const packaged = PackagedTemplate.of(`${__dirname}/..`);
 const template = () => ({ Resources: packaged.resources, Outputs: packaged.outputs });
@@ -22,6 +23,7 @@ describe('ingestion CloudFormation template', () => {
       'ArchiveStream',
       'Dashboard',
       'FirehoseFreshnessAlarm',
+      'PrivacyDriftAlarm',
       'PublicTopic',
       'SecretRefusedAlarm',
       'ServerlessDeploymentBucket',
@@ -43,6 +45,42 @@ describe('ingestion CloudFormation template', () => {
       Dimensions: [{ Name: 'service', Value: 'ingestion' }],
       Threshold: 0,
     });
+  });
+
+  it('alarms within the hour on any drift: an allowlisted event of a public repository judged private', () => {
+    const alarm = resource('PrivacyDriftAlarm').Properties as {
+      Metrics: {
+        Id: string;
+        MetricStat?: {
+          Metric: { Namespace: string; MetricName: string; Dimensions: unknown };
+          Period: number;
+          Stat: string;
+        };
+        Expression?: string;
+      }[];
+    };
+    const stats = alarm.Metrics.flatMap((m) => (m.MetricStat ? [m.MetricStat] : []));
+    const names = stats.map((m) => m.Metric.MetricName);
+    expect(names).toEqual(Object.values(DRIFT_METRICS));
+    for (const name of names) expect(METRICS.ingestion).toContain(name);
+    for (const stat of stats)
+      expect(stat).toMatchObject({
+        Metric: { Namespace: METRIC_NAMESPACE, Dimensions: [{ Name: 'service', Value: 'ingestion' }] },
+        Period: 3600,
+        Stat: 'Sum',
+      });
+    expect(alarm.Metrics.filter((m) => m.Expression).map((m) => m.Expression)).toEqual([
+      'FILL(shapeMismatch, 0) + FILL(unknownAction, 0) + FILL(privateReferenced, 0)',
+    ]);
+    expect(alarm).toMatchObject({
+      EvaluationPeriods: 1,
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: resource('SecretRefusedAlarm').Properties.AlarmActions,
+      OKActions: resource('SecretRefusedAlarm').Properties.OKActions,
+    });
+    expect(String(resource('PrivacyDriftAlarm').Properties.AlarmDescription)).toMatch(/event model/);
   });
 
   it('expires old versions in raw/ only, so an overwritten hourly file, manifest or payload stays recoverable', () => {
@@ -202,5 +240,7 @@ describe('ingestion CloudFormation template', () => {
   it('has a dashboard plotting only metrics the service emits and showing every alarm of the stack', () => {
     expect(dashboardProblems(packaged, METRIC_NAMESPACE, METRICS.ingestion)).toEqual([]);
     expect(packaged.dashboard().widgets.length).toBeGreaterThan(2);
+    const plotted = packaged.dashboard().metrics.map((m) => m.name);
+    expect(plotted).toEqual(expect.arrayContaining(Object.values(DRIFT_METRICS)));
   });
 });

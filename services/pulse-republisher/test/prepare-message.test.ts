@@ -35,13 +35,16 @@ describe('prepareMessage: records judged by other privacy rules', () => {
   it.each<[string, RecheckMode]>([
     ['the relay (recorded verdicts)', 'recorded'],
     ['the Lambda (payloads re-judged)', 'payload'],
-  ])('%s re-judges a public record of older rules from its payload and refuses a leak', async (_name, mode) => {
-    const body = recordOf('api.github.com/issues/18', UNVERSIONED_PRIVACY_RULES);
-    const fields = {};
-    const prepared = await prepareMessage(body, mode, defaultPolicy, noPayloads, fields);
-    expect(prepared).toEqual({ kind: 'refused', privacy: 'private_repository_referenced' });
-    expect(fields).toEqual({ delivery_id: 'd-1', event: 'issues' });
-  });
+  ])(
+    '%s re-judges a public record of older rules from its payload and refuses a leak',
+    async (_name, mode) => {
+      const body = recordOf('api.github.com/issues/18', UNVERSIONED_PRIVACY_RULES);
+      const fields = {};
+      const prepared = await prepareMessage(body, mode, defaultPolicy, noPayloads, fields);
+      expect(prepared).toEqual({ kind: 'refused', privacy: 'private_repository_referenced' });
+      expect(fields).toEqual({ delivery_id: 'd-1', event: 'issues' });
+    },
+  );
 
   it('publishes a public record of older rules that the current rules find public too', async () => {
     const body = recordOf('api.github.com/push/0', UNVERSIONED_PRIVACY_RULES);

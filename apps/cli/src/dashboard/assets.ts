@@ -26,6 +26,15 @@ export const PAGE_HTML = `<!doctype html>
   <div class="card"><h2>Reconciler</h2><dl id="reconciler"></dl></div>
   <div class="card"><h2>Rejected</h2><dl id="rejected"></dl></div>
 </section>
+<section id="drift">
+  <h2>Privacy drift <span class="muted">allowlisted events of public repositories judged private by what is deeper in the payload, since start</span></h2>
+  <dl id="drift-counts"></dl>
+  <p class="muted">A new action or a changed field, from GitHub (update the event model: README, Privacy) or a relabelled delivery; or a private repository named in the payload. Kept private: never on Pulse.</p>
+  <table id="drift-recent" hidden>
+    <thead><tr><th>time</th><th>event</th><th>action</th><th>reason</th><th>field</th></tr></thead>
+    <tbody></tbody>
+  </table>
+</section>
 <section>
   <h2>Archive, last 24 hours <span id="counted" class="muted"></span></h2>
   <div id="hours" class="chart"></div>
@@ -61,6 +70,7 @@ dt { color: #656d76; } dd { margin: 0; font-variant-numeric: tabular-nums; }
 table { border-collapse: collapse; width: 100%; font-size: .85rem; }
 th, td { text-align: left; padding: .25rem .5rem; border-bottom: 1px solid #eaeef2; white-space: nowrap; }
 tbody tr { cursor: pointer; } tbody tr:hover { background: #f6f8fa; }
+#drift-recent tbody tr { cursor: default; } #drift-counts { max-width: 24rem; }
 td.guid { font-family: ui-monospace, monospace; font-size: .8rem; }
 .mark { border-radius: 1em; padding: 0 .5em; font-size: .8rem; }
 .mark-public { background: #dafbe1; color: #116329; } .mark-private { background: #fff1e5; color: #953800; }
@@ -96,6 +106,10 @@ function render(s) {
   pairs($('reconciler'), !rc.enabled ? [['state', 'off']] : [['last run', rc.last_run], ['redelivered', rc.last && rc.last.redelivered], ['gave up', rc.last && rc.last.gave_up], ['expiring', rc.last && rc.last.expiring], ['state', rc.last_error ? 'failed: ' + rc.last_error : rc.running ? 'running' : 'idle', rc.last_error ? 'bad' : undefined]]);
   const rejected = Object.entries(s.rejected || {});
   pairs($('rejected'), rejected.length === 0 ? [['none', '']] : rejected);
+  pairs($('drift-counts'), Object.entries(h.privacy_drift || {}).map(([reason, n]) => [reason, n, n > 0 ? 'bad' : undefined]));
+  const drifts = s.drifts || [];
+  $('drift-recent').hidden = drifts.length === 0;
+  $('drift-recent').tBodies[0].replaceChildren(...drifts.map((d) => { const tr = el('tr'); tr.dataset.reason = d.reason; [d.at.slice(11, 23), d.event, d.action || '', d.reason, d.field || ''].forEach((v) => tr.append(el('td', v))); return tr; }));
   const hours = (s.archive && s.archive.hours) || [];
   const max = Math.max(1, ...hours.map((x) => x.total));
   $('hours').replaceChildren(...hours.map((x) => { const b = el('div', undefined, 'bar'); b.style.height = (100 * x.total / max) + '%'; b.title = x.hour + ': ' + x.total + ' (' + x.public + ' public)'; const p = el('div', undefined, 'pub'); p.style.height = (100 * x.public / Math.max(1, x.total)) + '%'; b.append(p); return b; }));

@@ -3,11 +3,14 @@ import type { ArchiveHoursCounter } from './archive-hours';
 import { APP_JS, PAGE_CSS, PAGE_HTML } from './assets';
 import type { DashboardConfig } from './dashboard-config';
 import { isLoopback } from './dashboard-config';
+import type { DriftLog } from './drift-log';
 import type { RequestLog } from './request-log';
 import { hasSession, isToken, sessionCookie } from './session';
 
 export interface DashboardSources {
   readonly log: RequestLog;
+  /** The last drifts (their counts are in health's `privacy_drift`). */
+  readonly drifts: DriftLog;
   readonly hours: ArchiveHoursCounter;
   /** serve's /healthz report: relay, broker, compactor, reconciler. */
   readonly health: () => Record<string, unknown>;
@@ -67,6 +70,7 @@ function state(sources: DashboardSources, config: DashboardConfig, authorized: b
   return {
     requests: sources.log.entries(),
     rejected: sources.log.rejectedByReason(),
+    drifts: sources.drifts.recent(),
     archive: sources.hours.current(),
     health: sources.health(),
     session: { token_configured: config.token !== undefined, authorized },

@@ -1,3 +1,4 @@
+import { DRIFT_METRICS, type DriftReason } from '@github-webhooks/ingestion';
 import type { RelayState } from '../relay/archive-relay';
 import type { BrokerStatus } from './broker-state';
 import type { CompactionState } from './compaction-timer';
@@ -50,6 +51,13 @@ export function healthReport(parts: HealthParts): HealthReport {
     },
     compactor: parts.compactor,
     reconciler: parts.reconciler,
+    privacy_drift: driftCounts(parts.counts),
     counts: parts.counts,
   };
+}
+
+/** Allowlisted events of public repositories judged private, by reason (ingestion's DRIFT_METRICS). */
+function driftCounts(counts: HealthParts['counts']): Record<DriftReason, number> {
+  const entries = Object.entries(DRIFT_METRICS).map(([reason, metric]) => [reason, counts[metric] ?? 0]);
+  return Object.fromEntries(entries) as Record<DriftReason, number>;
 }

@@ -9,6 +9,7 @@ import { republishBatch } from '@github-webhooks/pulse-republisher';
 import { CounterMetrics, describeError, type JsonLogger, type MetricName } from '@github-webhooks/runtime';
 import { ArchiveHoursCounter } from '../dashboard/archive-hours';
 import { createDashboardServer } from '../dashboard/dashboard-server';
+import { DriftLog } from '../dashboard/drift-log';
 import { recording } from '../dashboard/recording';
 import { RequestLog } from '../dashboard/request-log';
 import { UsageError } from '../errors';
@@ -95,6 +96,7 @@ export async function startStack(
     disposable: (key) => !archive.isOpen(key) && relay.hasPassed(key),
   });
   const reconciler = new ReconcileTimer(config.reconcile, config.reconcileIntervalMs, logger);
+  const drifts = new DriftLog();
   // The web page's taps, only when it is on: the sink sees each record, the handler each answer.
   const requests = config.dashboard === undefined ? undefined : new RequestLog();
   const tap = requests === undefined ? undefined : recording(requests);
@@ -112,6 +114,7 @@ export async function startStack(
       clock: { now: () => new Date() },
       limits: LOCAL_LIMITS,
       deadlineMs: 8_000,
+      drift: drifts,
     }),
   );
   const handle = tap === undefined ? inner : tap.handler(inner);
@@ -138,6 +141,7 @@ export async function startStack(
       ? undefined
       : createDashboardServer(config.dashboard, {
           log: requests,
+          drifts,
           hours: new ArchiveHoursCounter(store),
           health: () => health() as unknown as Record<string, unknown>,
         });
