@@ -19,8 +19,16 @@ export interface IngestionRow {
   readonly p99: Summary;
 }
 
-const SERVERS: readonly ServerKind[] = ['bare', 'minimal', 'durable', 'octokit', 'serve'];
-const TARGETS: readonly Target[] = ['bare', 'minimal', 'durable', 'octokit', 'serve-private', 'serve-public'];
+const SERVERS: readonly ServerKind[] = ['bare', 'minimal', 'durable', 'durable-public', 'octokit', 'serve'];
+const TARGETS: readonly Target[] = [
+  'bare',
+  'minimal',
+  'durable',
+  'durable-public',
+  'octokit',
+  'serve-private',
+  'serve-public',
+];
 const AMQP_URL = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 
 async function startServer(kind: ServerKind): Promise<{ port: number; child: ChildProcess }> {

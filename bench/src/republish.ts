@@ -42,7 +42,7 @@ async function relayRate(exchange: string, line: string, count: number): Promise
   const publisher = new AmqpPublisher({ url: AMQP_URL, exchanges: [exchange], window: WINDOW });
   const settings = {
     policy: createPrivacyPolicy(),
-    exchanges: { v1: exchange, v2: undefined },
+    exchanges: { original: [exchange], dotted: undefined },
     recheck: 'recorded' as const,
   };
   await publisher.publish({

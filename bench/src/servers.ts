@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { type FileHandle, mkdtemp, open } from 'node:fs/promises';
+import { mkdtemp, open } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -7,11 +7,15 @@ import { join } from 'node:path';
 import { readServeConfig, startStack } from '@github-webhooks/cli';
 import { JsonLogger } from '@github-webhooks/runtime';
 import { createNodeMiddleware, Webhooks } from '@octokit/webhooks';
+import { connect } from 'amqplib';
+import { BatchConfirmPublisher } from './batch-confirm-publisher';
+import { SyncedLog } from './synced-log';
 
 export const SECRET = 'bench-secret';
 /** The v1 exchange the benchmarked `serve` publishes to, named by the parent (which binds a consumer queue). */
 export const serveExchange = (parentPid: number): string => `bench/${parentPid}-serve/v1`;
-export type ServerKind = 'bare' | 'minimal' | 'durable' | 'octokit' | 'serve';
+export type ServerKind = 'bare' | 'minimal' | 'durable' | 'durable-public' | 'octokit' | 'serve';
+const AMQP_URL = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 
 async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -43,40 +47,6 @@ function minimal(): Server {
 }
 
 /**
- * A group-committed, fdatasync'd append-only file, written independently of the code under test:
- * appends arriving while a sync is in flight are written and synced together.
- */
-class SyncedLog {
-  private pending: Buffer[] = [];
-  private waiting: (() => void)[] = [];
-  private busy = false;
-
-  constructor(private readonly handle: FileHandle) {}
-
-  append(line: Buffer): Promise<void> {
-    return new Promise((resolve) => {
-      this.pending.push(line);
-      this.waiting.push(resolve);
-      if (!this.busy) void this.flush();
-    });
-  }
-
-  private async flush(): Promise<void> {
-    this.busy = true;
-    while (this.pending.length > 0) {
-      const batch = Buffer.concat(this.pending);
-      const waiting = this.waiting;
-      this.pending = [];
-      this.waiting = [];
-      await this.handle.write(batch);
-      await this.handle.datasync();
-      for (const resolve of waiting) resolve();
-    }
-    this.busy = false;
-  }
-}
-
-/**
  * (b′) The necessary work of a server that loses nothing: (b), then the body appended to one file
  * on the same disk with a group-committed fdatasync, answering 202 only after the sync.
  */
@@ -93,6 +63,32 @@ async function durable(): Promise<Server> {
       JSON.parse(body.toString('utf8'));
       await log.append(Buffer.concat([body, newline]));
       res.writeHead(202).end();
+    });
+  });
+}
+
+/**
+ * (b″) The least a durable public path must do: (b′), then every record published to RabbitMQ from
+ * the same process on one confirm channel, in batches, after the sync (the 202 does not wait for
+ * the broker, as serve's does not).
+ */
+async function durablePublic(): Promise<Server> {
+  const dir = await mkdtemp(join(tmpdir(), 'gw-bench-durable-public-'));
+  const log = new SyncedLog(await open(join(dir, 'log.ndjson'), 'a'));
+  const connection = await connect(AMQP_URL, { noDelay: true });
+  const channel = await connection.createConfirmChannel();
+  const publisher = new BatchConfirmPublisher(channel, serveExchange(process.ppid));
+  const newline = Buffer.from('\n');
+  return createServer((req, res) => {
+    readBody(req).then(async (body) => {
+      const expected = Buffer.from(`sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`);
+      const given = Buffer.from(String(req.headers['x-hub-signature-256']));
+      if (given.length !== expected.length || !timingSafeEqual(given, expected))
+        return res.writeHead(401).end();
+      const payload = JSON.parse(body.toString('utf8')) as { repository?: { full_name?: string } };
+      await log.append(Buffer.concat([body, newline]));
+      res.writeHead(202).end();
+      publisher.enqueue(`${payload.repository?.full_name}/${req.headers['x-github-event']}`, body);
     });
   });
 }
@@ -115,7 +111,7 @@ export async function runServer(kind: ServerKind): Promise<void> {
         host: '127.0.0.1',
         archive: dir,
         exchange: serveExchange(process.ppid),
-        'exchange-v2': 'off',
+        'exchange-dotted': 'off',
         'compact-every': '0',
       },
       { WEBHOOK_SECRETS: SECRET, AMQP_URL: process.env.AMQP_URL },
@@ -128,7 +124,12 @@ export async function runServer(kind: ServerKind): Promise<void> {
     process.once('SIGTERM', () => stack.close().then(() => process.exit(0)));
     return;
   }
-  const server = kind === 'durable' ? await durable() : { bare, minimal, octokit }[kind]();
+  const server =
+    kind === 'durable'
+      ? await durable()
+      : kind === 'durable-public'
+        ? await durablePublic()
+        : { bare, minimal, octokit }[kind]();
   server.keepAliveTimeout = 60_000;
   server.listen(0, '127.0.0.1', () =>
     process.stdout.write(`ready ${(server.address() as AddressInfo).port}\n`),
