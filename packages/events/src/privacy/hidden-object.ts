@@ -25,6 +25,38 @@ export interface HiddenObject {
  * An explicit stack, not recursion: payloads may be deep, and this runs on every public candidate.
  */
 export function findHiddenObject(payload: WebhookPayload): HiddenObject | undefined {
+  // Almost every payload hides nothing: a first pass with no paths kept (no allocation per
+  // object) answers that; only a payload that does hide something is walked again for the path.
+  return containsHidden(payload) ? locateHidden(payload) : undefined;
+}
+
+function containsHidden(payload: WebhookPayload): boolean {
+  const stack: unknown[] = [payload];
+  while (stack.length > 0) {
+    const node = stack.pop() as object;
+    if (Array.isArray(node)) {
+      for (let i = 0; i < node.length; i++) {
+        const value: unknown = node[i];
+        if (value !== null && typeof value === 'object') stack.push(value);
+      }
+      continue;
+    }
+    const object = node as Readonly<Record<string, unknown>>;
+    // JSON has no undefined values: a key that is there is not undefined (a cheap check first).
+    if (
+      (object.private !== undefined || object.visibility !== undefined || object.privacy !== undefined) &&
+      hiddenKind(object) !== undefined
+    )
+      return true;
+    for (const key in object) {
+      const value = object[key];
+      if (value !== null && typeof value === 'object') stack.push(value);
+    }
+  }
+  return false;
+}
+
+function locateHidden(payload: WebhookPayload): HiddenObject | undefined {
   const stack: [unknown, Place | undefined][] = [[payload, undefined]];
   for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
     const [node, place] = top;
