@@ -13,6 +13,8 @@ let dir: string;
 let child: ChildProcess;
 let port: number;
 const sockets: Socket[] = [];
+/** Answered without `connection: close`: an upload read to its end stays open, kept alive (5 s), like any. */
+const keptAlive = new Set<Socket>();
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'gw-flood-'));
@@ -39,7 +41,7 @@ beforeAll(async () => {
         WEBHOOK_SECRETS: TEST_SECRET,
         ARCHIVE_DIR: dir,
         PULSE_EXCHANGE: `test/flood-${process.pid}/v1`,
-        PULSE_EXCHANGE_V2: 'off',
+        PULSE_EXCHANGE_DOTTED: 'off',
       },
     },
   );
@@ -67,6 +69,7 @@ function open(): Promise<Socket> {
     socket.on('error', () => undefined);
     socket.once('error', reject);
     sockets.push(socket);
+    socket.once('data', (head) => !/\r\nconnection: close\r\n/i.test(String(head)) && keptAlive.add(socket));
   });
 }
 
@@ -163,14 +166,15 @@ describe('serve under a flood of unauthenticated requests', () => {
     expect(Math.max(...healthz)).toBeLessThan(1_000);
     const status = await readFile(`/proc/${child.pid}/status`, 'utf8');
     const rssMib = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1]) / 1024;
-    // 38 uploads of 25 MiB (8 sent at full speed); the in-flight budget (128 MiB) admits a few at a
-    // time: ~100 MiB measured, ~450 MiB without the budget.
+    // 38 uploads of 25 MiB (8 sent at full speed); the body budget (128 MiB, counting what arrives
+    // and a buffer of the declared length for a body that has sent 64 KiB) reads two fast ones at a
+    // time and ends the rest: ~180 MiB measured, ~450 MiB without the budget.
     expect(rssMib).toBeLessThan(250);
   });
 
   it('has cut the slow clients by its timeouts', async () => {
     await new Promise((r) => setTimeout(r, 1_000));
-    const open = sockets.filter((s) => !s.destroyed && s.readyState === 'open');
+    const open = sockets.filter((s) => !s.destroyed && s.readyState === 'open' && !keptAlive.has(s));
     expect(open).toEqual([]);
   });
 });

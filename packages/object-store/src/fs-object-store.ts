@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { type Dirent, constants as fsConstants } from 'node:fs';
 import {
   type FileHandle,
@@ -12,10 +12,20 @@ import {
   stat,
   writeFile,
 } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { addAbortSignal } from 'node:stream';
 import { isUint8Array } from 'node:util/types';
-import { NoSuchKeyError, type ObjectInfo, type ObjectStore, type PutOptions } from './object-store';
+import { PreconditionFailedError } from './errors';
+import { withWriteLock } from './fs-write-lock';
+import {
+  NoSuchKeyError,
+  type ObjectInfo,
+  type ObjectStore,
+  type PutOptions,
+  sameETag,
+  type VersionedObject,
+  type WriteCondition,
+} from './object-store';
 
 export class InvalidKeyError extends Error {
   override readonly name = 'InvalidKeyError';
@@ -127,6 +137,52 @@ export class FsObjectStore implements ObjectStore {
     await syncDirectory(dir);
     // A new object starts without tags, as on S3.
     await rm(this.tagPathOf(key), { force: true });
+  }
+
+  /**
+   * `If-None-Match: *` is link(2), which creates the name only if it does not exist; `If-Match`
+   * checks the ETag and renames under a lock file beside the object, so no other conditional write
+   * of the key comes between. ETags are as S3 gives a single-part object's: the quoted MD5.
+   */
+  async writeIf(
+    key: string,
+    body: Uint8Array,
+    condition: WriteCondition,
+    options: Omit<PutOptions, 'ifAbsent'> = {},
+  ): Promise<string> {
+    const path = this.pathOf(key);
+    const dir = dirname(path);
+    await mkdir(dir, { recursive: true });
+    options.signal?.throwIfAborted();
+    const temp = join(dir, `.${randomUUID()}.tmp`);
+    await writeFile(temp, body, { flag: 'wx', flush: true });
+    try {
+      if ('ifNoneMatch' in condition) {
+        await link(temp, path).catch((error: { code?: unknown }) => {
+          throw error.code === 'EEXIST' ? new PreconditionFailedError(key, 'If-None-Match') : error;
+        });
+      } else {
+        await withWriteLock(join(dir, `.${basename(path)}.write-lock`), async () => {
+          const current = await readFile(path).catch((error: unknown) => {
+            if (isMissingPath(error) || (error as { code?: unknown }).code === 'EISDIR') return undefined;
+            throw error;
+          });
+          if (current === undefined || !sameETag(etagOf(current), condition.ifMatch))
+            throw new PreconditionFailedError(key, 'If-Match');
+          await rename(temp, path);
+        });
+      }
+    } finally {
+      await rm(temp, { force: true });
+    }
+    await syncDirectory(dir);
+    await rm(this.tagPathOf(key), { force: true });
+    return etagOf(body);
+  }
+
+  async readWithETag(key: string, options: { signal?: AbortSignal } = {}): Promise<VersionedObject> {
+    const body = await this.readAll(key, options);
+    return { body, etag: etagOf(body) };
   }
 
   async delete(keys: readonly string[]): Promise<void> {
@@ -247,6 +303,11 @@ async function syncDirectory(dir: string): Promise<void> {
   } finally {
     await handle?.close();
   }
+}
+
+/** A single-part S3 object's ETag: the quoted hex MD5 of its bytes. */
+function etagOf(bytes: Uint8Array): string {
+  return `"${createHash('md5').update(bytes).digest('hex')}"`;
 }
 
 function isMissingPath(error: unknown): boolean {

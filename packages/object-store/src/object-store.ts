@@ -19,6 +19,19 @@ export interface PutOptions {
   readonly ifAbsent?: boolean;
 }
 
+/**
+ * The precondition of a conditional write, with S3's semantics: `ifNoneMatch: '*'` writes only when
+ * no object has the key; `ifMatch` only when the object exists and its ETag is this one.
+ */
+export type WriteCondition = { readonly ifNoneMatch: '*' } | { readonly ifMatch: string };
+
+/** An object read whole with its ETag, to be replaced later only if it is still this one. */
+export interface VersionedObject {
+  readonly body: Buffer;
+  /** Quoted, as S3 gives it (`"<md5 hex>"` for a single-part object). */
+  readonly etag: string;
+}
+
 export interface ObjectStore {
   /** Every object whose key starts with `prefix`, in key order (UTF-8 byte order, as S3 lists). */
   list(prefix: string): AsyncIterable<ObjectInfo>;
@@ -34,6 +47,20 @@ export interface ObjectStore {
    * If the body stream throws, nothing is written and the error is rethrown.
    */
   write(key: string, body: Uint8Array | AsyncIterable<Uint8Array>, options?: PutOptions): Promise<void>;
+  /**
+   * Writes a small object whole only if `condition` holds when it is written, atomically (no other
+   * conditional write of the key comes between the check and the write): S3's conditional PutObject.
+   * Returns the new object's ETag; throws PreconditionFailedError (412) when the condition did not
+   * hold, and nothing was written.
+   */
+  writeIf(
+    key: string,
+    body: Uint8Array,
+    condition: WriteCondition,
+    options?: Omit<PutOptions, 'ifAbsent'>,
+  ): Promise<string>;
+  /** The whole object and its ETag (small objects only); throws NoSuchKeyError. */
+  readWithETag(key: string, options?: { signal?: AbortSignal }): Promise<VersionedObject>;
   /** Deletes the objects; deleting a missing object is not an error. */
   delete(keys: readonly string[]): Promise<void>;
   /**
@@ -58,3 +85,8 @@ export class NoSuchKeyError extends Error {
 /** True for NoSuchKeyError from any realm (checked by name: jest and the SDK cross realms). */
 export const isNoSuchKey = (error: unknown): error is NoSuchKeyError =>
   (error as { name?: unknown } | null)?.name === 'NoSuchKeyError';
+
+/** Whether two ETags name the same object version (S3 quotes them; a weak `W/` prefix is ignored). */
+export const sameETag = (a: string, b: string): boolean => unquote(a) === unquote(b);
+
+const unquote = (etag: string): string => etag.replace(/^W\//, '').replace(/^"(.*)"$/, '$1');

@@ -10,7 +10,15 @@ import {
   PutObjectTaggingCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { NoSuchKeyError, type ObjectInfo, type ObjectStore, type PutOptions } from './object-store';
+import { PreconditionFailedError } from './errors';
+import {
+  NoSuchKeyError,
+  type ObjectInfo,
+  type ObjectStore,
+  type PutOptions,
+  type VersionedObject,
+  type WriteCondition,
+} from './object-store';
 
 export interface S3ObjectStoreOptions {
   readonly client: S3Client;
@@ -154,6 +162,46 @@ export class S3ObjectStore implements ObjectStore {
     } finally {
       options.signal?.removeEventListener('abort', onAbort);
     }
+  }
+
+  /**
+   * One PutObject with `If-None-Match: *` or `If-Match: <etag>`. S3 answers 412 when the condition
+   * does not hold, 409 ConditionalRequestConflict when another write of the key raced this one, and
+   * (If-Match) 404 NoSuchKey when there is no object: each means this write did not happen.
+   */
+  async writeIf(
+    key: string,
+    body: Uint8Array,
+    condition: WriteCondition,
+    options: Omit<PutOptions, 'ifAbsent'> = {},
+  ): Promise<string> {
+    const header = 'ifNoneMatch' in condition ? 'If-None-Match' : 'If-Match';
+    try {
+      const output = await this.client.send(
+        new PutObjectCommand({
+          Bucket: this.bucket,
+          Key: this.prefix + key,
+          Body: body,
+          ...(options.contentType === undefined ? {} : { ContentType: options.contentType }),
+          ...(options.contentEncoding === undefined ? {} : { ContentEncoding: options.contentEncoding }),
+          ...('ifNoneMatch' in condition ? { IfNoneMatch: '*' } : { IfMatch: condition.ifMatch }),
+        }),
+        options.signal === undefined ? {} : { abortSignal: options.signal },
+      );
+      if (output.ETag === undefined) throw new Error(`S3 PutObject ${key} returned no ETag`);
+      return output.ETag;
+    } catch (error) {
+      if (isAlreadyThere(error) || (header === 'If-Match' && isMissing(error)))
+        throw new PreconditionFailedError(key, header, { cause: error });
+      throw error;
+    }
+  }
+
+  async readWithETag(key: string, options: { signal?: AbortSignal } = {}): Promise<VersionedObject> {
+    const output = await this.getObject(key, options.signal);
+    if (output.ETag === undefined) throw new Error(`S3 GetObject ${key} returned no ETag`);
+    const bytes = output.Body === undefined ? new Uint8Array() : await output.Body.transformToByteArray();
+    return { body: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), etag: output.ETag };
   }
 
   async delete(keys: readonly string[]): Promise<void> {

@@ -18,8 +18,11 @@ type S3rverConstructor = new (options: Record<string, unknown>) => S3rverServer;
 export interface RunningS3rver {
   readonly endpoint: string;
   readonly bucket: string;
-  /** A new client for this server (the options stream bodies need, see the notes). */
-  client(): S3Client;
+  /**
+   * A new client for this server (the options stream bodies need, see the notes); `via` sends its
+   * requests to another endpoint in front of the server (e.g. fixtures' ConditionalWriteProxy).
+   */
+  client(via?: string): S3Client;
   stop(): Promise<void>;
 }
 
@@ -41,9 +44,9 @@ export async function startS3rver(bucket = 'archive'): Promise<RunningS3rver> {
   return {
     endpoint,
     bucket,
-    client() {
+    client(via) {
       const client = new S3Client({
-        endpoint,
+        endpoint: via ?? endpoint,
         region: 'us-east-1',
         forcePathStyle: true,
         credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },

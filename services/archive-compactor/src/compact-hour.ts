@@ -41,6 +41,7 @@ export async function compactHourIn(
   hour: Date,
   extra: readonly SourceObject[],
 ): Promise<HourReport> {
+  context.signal?.throwIfAborted();
   const label = hourLabel(hour);
   const previous = await context.manifests.get(hour);
   const { candidates, raw } = await gatherSources(context, hour, previous, extra);

@@ -27,6 +27,11 @@ export interface CompactorOptions {
    * still append to it, nor before the relay has passed it. Default: always.
    */
   readonly disposable?: (key: string) => boolean;
+  /**
+   * Aborted when the run must stop (its lease on the archive was lost): checked before each hour
+   * and before raw objects are disposed of, so a run that lost the archive deletes nothing more.
+   */
+  readonly signal?: AbortSignal;
 }
 
 export interface Context {
@@ -41,6 +46,7 @@ export interface Context {
   readonly stashBytes: number;
   readonly maxOpenSources: number;
   readonly disposable: (key: string) => boolean;
+  readonly signal: AbortSignal | undefined;
   readonly manifests: ManifestBook;
   /** Raw keys deleted or tagged during this run. */
   readonly disposed: Set<string>;
@@ -65,6 +71,7 @@ export function createContext(options: CompactorOptions): Context {
     stashBytes: options.stashBytes ?? 64 * 1024 * 1024,
     maxOpenSources: Math.max(options.maxOpenSources ?? 16, 1),
     disposable: options.disposable ?? (() => true),
+    signal: options.signal,
     manifests: new ManifestBook(options.store),
     disposed: new Set(),
   };

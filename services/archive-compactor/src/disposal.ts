@@ -21,6 +21,7 @@ export async function disposeCovered(context: Context, objects: readonly SourceO
     if ((await isCovered(context, object)) && (await isUnchanged(context, object))) covered.push(object);
   }
   if (covered.length === 0) return { deleted: 0, tagged: 0 };
+  context.signal?.throwIfAborted();
   const keys = covered.map((o) => o.key);
   if (context.disposal === 'delete') {
     await context.store.delete(keys);

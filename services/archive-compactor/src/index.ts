@@ -3,6 +3,12 @@
 export { type ClosingRule, hourClosesAt, isHourClosed } from './closed-hours';
 export { type CompactHourOptions, compactHour } from './compact-hour';
 export { type CompactPendingOptions, compactPending } from './compact-pending';
+export {
+  COMPACTOR_LEASE_KEY,
+  COMPACTOR_LEASE_TTL_MS,
+  type CompactorLeaseOptions,
+  withCompactorLease,
+} from './compactor-lease';
 export { type CompactorConfig, readConfig } from './config';
 export { type CompactorOptions, DEFAULT_EXPIRY_TAGS, type Disposal } from './context';
 export * from './errors';

@@ -78,6 +78,14 @@ function dying(
       step();
       return store.write(key, body, o);
     },
+    writeIf: async (key, body, condition, o) => {
+      step();
+      return store.writeIf(key, body, condition, o);
+    },
+    readWithETag: async (key, o) => {
+      step();
+      return store.readWithETag(key, o);
+    },
     delete: async (keys) => {
       step();
       await beforeDisposal(keys);

@@ -1,5 +1,5 @@
 import { ConfigError, type LogFields } from '@github-webhooks/runtime';
-import { type CompactorMetric, createScheduledRun, readConfig } from '../src';
+import { COMPACTOR_LEASE_KEY, type CompactorMetric, createScheduledRun, readConfig } from '../src';
 import { at, fsStores, gz, H10, HOUR, keys, line, rawKey, rec } from './support/archive';
 
 describe('readConfig', () => {
@@ -142,5 +142,57 @@ describe('createScheduledRun', () => {
     });
     expect(errors).toEqual(['compaction run failed']);
     expect(published).toBe(1);
+  });
+
+  describe("the archive's compactor lease", () => {
+    const quiet = (warnings: string[] = []) => ({
+      debug: () => undefined,
+      info: () => undefined,
+      warn: (m: string) => warnings.push(m),
+      error: () => undefined,
+    });
+    const runOn = (store: Awaited<ReturnType<typeof stores.make>>, warnings: string[] = []) =>
+      createScheduledRun({
+        store,
+        config: readConfig({ ARCHIVE_BUCKET: 'bucket', LATENESS_MINUTES: '0' }),
+        logger: quiet(warnings),
+        metrics: { count: () => undefined },
+        publishMetrics: () => undefined,
+        clock: () => new Date(H10.getTime() + 3 * HOUR),
+      });
+
+    it('does nothing while another compactor holds it, says who, and runs once it is free', async () => {
+      const store = await stores.make();
+      await store.write(rawKey(H10, 'a'), gz(line(rec('a', at(H10, 5), 1))));
+      const holder = {
+        holder: 'github-webhooks compact',
+        host: 'laptop.example',
+        pid: 123,
+        acquired_at: new Date().toISOString(),
+        expires_at: new Date(Date.now() + 60_000).toISOString(),
+      };
+      await store.write(COMPACTOR_LEASE_KEY, Buffer.from(JSON.stringify(holder)));
+      const warnings: string[] = [];
+      const skipped = await runOn(store, warnings)({}, { getRemainingTimeInMillis: () => 900_000 });
+      expect(skipped).toMatchObject({ hours: [], hoursCompacted: 0, incomplete: true });
+      expect(skipped.lockedBy).toContain('held by github-webhooks compact (pid 123 on laptop.example)');
+      expect(warnings).toEqual(['compaction skipped: another compactor holds the archive']);
+      expect(await keys(store, 'raw/')).toHaveLength(1);
+      await store.delete([COMPACTOR_LEASE_KEY]);
+      const ran = await runOn(store)({}, { getRemainingTimeInMillis: () => 900_000 });
+      expect(ran).toMatchObject({ hoursCompacted: 1, rawDeleted: 1 });
+      // Released when done.
+      expect(await store.head(COMPACTOR_LEASE_KEY)).toBeUndefined();
+    });
+
+    it('lets one of two runs started together compact; the other is skipped', async () => {
+      const store = await stores.make();
+      await store.write(rawKey(H10, 'a'), gz(line(rec('a', at(H10, 5), 1))));
+      const context = { getRemainingTimeInMillis: () => 900_000 };
+      const [one, two] = await Promise.all([runOn(store)({}, context), runOn(store)({}, context)]);
+      expect([one.lockedBy === undefined, two.lockedBy === undefined].sort()).toEqual([false, true]);
+      expect(one.hoursCompacted + two.hoursCompacted).toBe(1);
+      expect(await keys(store, 'raw/')).toEqual([]);
+    });
   });
 });

@@ -91,11 +91,23 @@ describe('archive-compactor CloudFormation template', () => {
         `${BUCKET}/manifests/*`,
         `${BUCKET}/payloads/*`,
         `${BUCKET}/legacy/*`,
+        `${BUCKET}/locks/archive-compactor.json`,
       ],
     ],
-    ['s3:PutObject', [`${BUCKET}/hourly/*`, `${BUCKET}/manifests/*`, `${BUCKET}/quarantine/*`]],
+    [
+      's3:PutObject',
+      [
+        `${BUCKET}/hourly/*`,
+        `${BUCKET}/manifests/*`,
+        `${BUCKET}/quarantine/*`,
+        `${BUCKET}/locks/archive-compactor.json`,
+      ],
+    ],
     ['s3:AbortMultipartUpload', [`${BUCKET}/hourly/*`, `${BUCKET}/manifests/*`, `${BUCKET}/quarantine/*`]],
-    ['s3:DeleteObject', [`${BUCKET}/raw/*`, `${BUCKET}/hourly/*.manifest.json`]],
+    [
+      's3:DeleteObject',
+      [`${BUCKET}/raw/*`, `${BUCKET}/hourly/*.manifest.json`, `${BUCKET}/locks/archive-compactor.json`],
+    ],
     ['s3:PutObjectTagging', [`${BUCKET}/raw/*`]],
   ])('allows %s on exactly %j', (action, expected) => {
     const granted = s3Statements()
@@ -124,12 +136,12 @@ describe('archive-compactor CloudFormation template', () => {
     });
   });
 
-  it('never deletes or tags outside raw/, but for the manifests an earlier version left in hourly/', () => {
+  it('never deletes or tags outside raw/, but for the manifests an earlier version left in hourly/ and its lease', () => {
     for (const s of s3Statements()) {
       if (!list(s.Action).some((a) => a === 's3:DeleteObject' || a === 's3:PutObjectTagging')) continue;
       const allowed = list(s.Action).includes('s3:PutObjectTagging')
         ? [`${BUCKET}/raw/*`]
-        : [`${BUCKET}/raw/*`, `${BUCKET}/hourly/*.manifest.json`];
+        : [`${BUCKET}/raw/*`, `${BUCKET}/hourly/*.manifest.json`, `${BUCKET}/locks/archive-compactor.json`];
       for (const resource of list(s.Resource)) expect(allowed).toContain(arn(resource));
     }
   });
@@ -216,6 +228,7 @@ describe('archive-compactor CloudFormation template', () => {
       const deletes = s3Statements().filter((s) => list(s.Action).includes('s3:DeleteObject'));
       expect(deletes.flatMap((s) => list(s.Resource).map(arn)).sort()).toEqual([
         `${BUCKET}/hourly/*.manifest.json`,
+        `${BUCKET}/locks/archive-compactor.json`,
         `${BUCKET}/raw/*`,
       ]);
     });

@@ -1,6 +1,7 @@
 // Ingestion's use case and its platform adapters, for the Lambda (handler.ts) and the local stack.
 export * from './adapters/api-gateway';
 export * from './adapters/node-http';
+export * from './adapters/slow-body';
 export * from './config';
 export * from './drift';
 export * from './http/handle-request';

@@ -61,7 +61,10 @@ describe('the node:http adapter', () => {
       nodeListener(createRequestHandler(createIngest(fakes.deps)), {
         maxBodyBytes: 64 * 1024,
         maxBodyBytesInFlight: 256 * 1024,
+        slowBody: { graceMs: 2_000, minBytesPerSecond: 1024, maxIdleMs: 5_000 },
         onError: (error) => errors.push(error),
+        logger: fakes.logger,
+        metrics: fakes.metrics,
       }),
     );
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -1,16 +1,38 @@
-import { compactHour, compactPending, hourClosesAt, importLegacy } from '@github-webhooks/archive-compactor';
+import {
+  COMPACTOR_LEASE_KEY,
+  type CompactionReport,
+  compactHour,
+  compactPending,
+  type HourReport,
+  hourClosesAt,
+  importLegacy,
+  withCompactorLease,
+} from '@github-webhooks/archive-compactor';
 import { hourLabel, hourStart } from '@github-webhooks/events';
-import { openObjectStore } from '@github-webhooks/object-store';
+import { FsObjectStore, isLeaseHeld, openObjectStore } from '@github-webhooks/object-store';
 import { JsonLogger } from '@github-webhooks/runtime';
 import { archiveLocation, defineCommand, flagInteger } from '../command';
-import { UsageError } from '../errors';
+import { ArchiveBusyError, UsageError } from '../errors';
 import { parseTime } from '../parse-time';
 import { Progress } from '../progress';
+import { relayPassedOnDisk } from '../relay/relay-passed';
 
-export const compactCommand = defineCommand({
-  name: 'compact',
-  summary: 'compact raw archive objects into hourly files (a directory or s3://bucket/prefix)',
-  help: `Usage: github-webhooks compact [options]
+export interface CompactCommandDeps {
+  /** The compactor's clock: which hours are closed. Default: the system's. */
+  readonly clock?: () => Date;
+}
+
+/**
+ * `github-webhooks compact`. It holds the archive's compactor lease while it works, so it never runs
+ * beside serve's timer, another `compact` or the Lambda (it exits 1 saying who has the archive); on
+ * a local archive it removes a raw file only once serve's relay has read it to its end, by the
+ * relay's cursor on disk, the same rule serve's own timer applies.
+ */
+export const createCompactCommand = (deps: CompactCommandDeps = {}) =>
+  defineCommand({
+    name: 'compact',
+    summary: 'compact raw archive objects into hourly files (a directory or s3://bucket/prefix)',
+    help: `Usage: github-webhooks compact [options]
 
 Options:
   --archive DIR|s3://bucket/prefix  [ARCHIVE_DIR] ./data
@@ -20,60 +42,80 @@ Options:
   --lateness SECONDS                wait after an hour ends before compacting it (default 120, at least 30)
   --buffer SECONDS                  Firehose buffer interval (default 900 for s3://, 0 for a directory)
   --disposal delete|tag             what happens to compacted raw objects (default delete)
-  --json                            print the report as JSON`,
-  options: {
-    archive: { type: 'string' },
-    hour: { type: 'string' },
-    all: { type: 'boolean' },
-    'legacy-prefix': { type: 'string' },
-    lateness: { type: 'string', default: '120' },
-    buffer: { type: 'string' },
-    disposal: { type: 'string', default: 'delete' },
-    json: { type: 'boolean' },
-  },
-  async run(values, env) {
-    const location = archiveLocation(values, env);
-    if (values.disposal !== 'delete' && values.disposal !== 'tag')
-      throw new UsageError('--disposal must be delete or tag');
-    if (values.hour && values.all) throw new UsageError('give --hour or --all, not both');
-    const rule = {
-      latenessMs: 1000 * flagInteger('lateness', values.lateness, { fallback: 120, min: 30, max: 86_400 }),
-      bufferMs:
-        1000 *
-        flagInteger('buffer', values.buffer, {
-          fallback: location.startsWith('s3://') ? 900 : 0,
-          min: 0,
-          max: 900,
-        }),
-    };
-    const progress = new Progress('compacting');
-    let steps = 0;
-    const common = {
-      store: openObjectStore(location),
-      now: new Date(),
-      disposal: values.disposal,
-      logger: new JsonLogger('github-webhooks-compact', { out: process.stderr, minLevel: 'warn' }),
-      onProgress: (event: { type: string; hour?: string }) =>
-        progress.update(++steps, undefined, event.hour ?? ''),
-    } as const;
-    let report: unknown;
-    if (values['legacy-prefix']) {
-      report = await importLegacy({ ...common, prefix: values['legacy-prefix'] });
-    } else if (values.hour) {
+  --json                            print the report as JSON
+
+One compaction of an archive at a time: serve's timer, another compact or the
+archive-compactor Lambda holding it makes this one exit 1 saying who. On a local
+archive, a raw file is removed only once serve's relay has read it to its end
+(relay/cursor.json), as serve's own compactor does.`,
+    options: {
+      archive: { type: 'string' },
+      hour: { type: 'string' },
+      all: { type: 'boolean' },
+      'legacy-prefix': { type: 'string' },
+      lateness: { type: 'string', default: '120' },
+      buffer: { type: 'string' },
+      disposal: { type: 'string', default: 'delete' },
+      json: { type: 'boolean' },
+    },
+    async run(values, env) {
+      const location = archiveLocation(values, env);
+      if (values.disposal !== 'delete' && values.disposal !== 'tag')
+        throw new UsageError('--disposal must be delete or tag');
+      if (values.hour && values.all) throw new UsageError('give --hour or --all, not both');
+      const rule = {
+        latenessMs: 1000 * flagInteger('lateness', values.lateness, { fallback: 120, min: 30, max: 86_400 }),
+        bufferMs:
+          1000 *
+          flagInteger('buffer', values.buffer, {
+            fallback: location.startsWith('s3://') ? 900 : 0,
+            min: 0,
+            max: 900,
+          }),
+      };
+      const now = (deps.clock ?? (() => new Date()))();
       // An hour still being written (a local archive file growing) is compacted once it has closed.
-      const hour = hourStart(parseTime('hour', values.hour));
-      const closes = hourClosesAt(hour, rule);
-      if (closes > common.now) {
+      const hour =
+        values['legacy-prefix'] || !values.hour ? undefined : hourStart(parseTime('hour', values.hour));
+      if (hour !== undefined && hourClosesAt(hour, rule) > now) {
         throw new UsageError(
-          `${hourLabel(hour)} is not closed yet; it can be compacted after ${closes.toISOString()}`,
+          `${hourLabel(hour)} is not closed yet; it can be compacted after ${hourClosesAt(hour, rule).toISOString()}`,
         );
       }
-      report = await compactHour({ ...common, hour });
-    } else {
-      report = await compactPending({ ...common, ...rule });
-    }
-    progress.done();
-    console.log(values.json ? JSON.stringify(report) : JSON.stringify(report, null, 2));
-    return 0;
-  },
-});
+      const store = openObjectStore(location);
+      const local = store instanceof FsObjectStore;
+      const logger = new JsonLogger('github-webhooks-compact', { out: process.stderr, minLevel: 'warn' });
+      const progress = new Progress('compacting');
+      let steps = 0;
+      const common = {
+        store,
+        now,
+        disposal: values.disposal,
+        logger,
+        onProgress: (event: { type: string; hour?: string }) =>
+          progress.update(++steps, undefined, event.hour ?? ''),
+        // serve's archive: a raw file goes only once its relay has read it (its cursor on disk).
+        ...(local ? { disposable: await relayPassedOnDisk(store.rootDir) } : {}),
+      } as const;
+      const report = await withCompactorLease(
+        { store, holder: 'github-webhooks compact', local, logger },
+        (signal): Promise<CompactionReport | HourReport> => {
+          if (values['legacy-prefix'])
+            return importLegacy({ ...common, signal, prefix: values['legacy-prefix'] });
+          if (hour !== undefined) return compactHour({ ...common, signal, hour });
+          return compactPending({ ...common, signal, ...rule });
+        },
+      ).catch((error: unknown) => {
+        if (!isLeaseHeld(error)) throw error;
+        const { holder, pid, host, acquired_at, expires_at } = error.current;
+        throw new ArchiveBusyError(
+          `another compaction of this archive is running (${holder}, pid ${pid} on ${host}, since ${acquired_at}); nothing was done. Run again once it has finished (its lease ${COMPACTOR_LEASE_KEY} lasts until ${expires_at} unless renewed)`,
+        );
+      });
+      progress.done();
+      console.log(values.json ? JSON.stringify(report) : JSON.stringify(report, null, 2));
+      return 0;
+    },
+  });
+
+export const compactCommand = createCompactCommand();

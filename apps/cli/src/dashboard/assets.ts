@@ -15,8 +15,9 @@ export const PAGE_HTML = `<!doctype html>
   <h1>github-webhooks <span class="muted">local stack</span></h1>
   <form id="login" method="post" action="/login" hidden>
     <label>Token <input type="password" name="token" autocomplete="current-password" required></label>
-    <button type="submit">Show private payloads</button>
+    <button type="submit">Show private deliveries</button>
   </form>
+  <form id="logout" method="post" action="/logout" hidden><button type="submit">Log out</button></form>
   <span id="session" class="muted"></span>
 </header>
 <section class="cards">
@@ -117,7 +118,7 @@ function render(s) {
   $('counted').textContent = s.archive && s.archive.counted_at ? 'counted ' + s.archive.counted_at : '';
   const rows = (s.requests || []).map((r) => {
     const tr = el('tr');
-    tr.dataset.seq = r.seq; tr.dataset.guid = r.delivery_id || '';
+    tr.dataset.seq = r.seq; tr.dataset.guid = r.delivery_id || ''; if (r.withheld) tr.dataset.withheld = 'true';
     tr.dataset.visibility = r.status >= 400 ? 'rejected' : r.public === true ? 'public' : r.public === false ? 'private' : 'unknown';
     const [text, cls] = visibility(r);
     const mark = el('span', text, cls);
@@ -129,14 +130,17 @@ function render(s) {
   $('requests').tBodies[0].replaceChildren(...rows);
   const session = s.session || {};
   $('login').hidden = !session.token_configured || session.authorized;
-  $('session').textContent = !session.token_configured ? 'no DASHBOARD_TOKEN: private payloads are never shown' : session.authorized ? 'token accepted: private payloads shown' : '';
+  $('logout').hidden = !session.authorized;
+  $('session').textContent = !session.token_configured ? 'no DASHBOARD_TOKEN: private deliveries show only their rule, time, status and size' : session.authorized ? 'token accepted: private deliveries shown' : '';
 }
 async function show(seq) {
   const response = await fetch('/requests/' + seq);
   const d = await response.json();
   $('detail').hidden = false;
   $('detail-guid').textContent = d.entry ? (d.entry.delivery_id || '') : '';
-  $('detail-headers').textContent = d.headers ? Object.entries(d.headers).map(([k, v]) => k + ': ' + v).join('\\n') : (d.error || '');
+  $('detail-headers').textContent = d.headers ? Object.entries(d.headers).map(([k, v]) => k + ': ' + v).join('\\n')
+    : d.entry && d.entry.withheld ? (d.payload_hidden === 'private_no_token_configured' ? 'private delivery: its headers are never shown without a DASHBOARD_TOKEN' : 'private delivery: enter the token to see its headers')
+    : (d.error || '');
   let payload = d.payload;
   if (payload !== undefined) { try { payload = JSON.stringify(JSON.parse(payload), null, 2); } catch (e) {} }
   $('detail-payload').textContent = payload !== undefined ? payload

@@ -1,23 +1,37 @@
 import type { Settings } from '@github-webhooks/runtime';
 import { UsageError } from '../errors';
+import { type AllowedHost, parseAllowedHosts } from './host-check';
 
 export interface DashboardConfig {
   readonly host: string;
   readonly port: number;
-  /** Unlocks private payloads (and, off loopback, the whole page); undefined: never shown. */
+  /** Unlocks private deliveries (and, off loopback, the whole page); undefined: never shown. */
   readonly token: string | undefined;
+  /** Host names the page answers besides loopback's (127.0.0.1, [::1], localhost). */
+  readonly allowedHosts: readonly AllowedHost[];
+  /** Believe a reverse proxy's `X-Forwarded-Proto` (the session cookie is then `Secure` over TLS). */
+  readonly trustProxy: boolean;
+  /** A session expires this long after the token was entered. */
+  readonly sessionMs: number;
 }
 
 export const DASHBOARD_FLAGS = {
   'dashboard-host': 'DASHBOARD_HOST',
   'dashboard-port': 'DASHBOARD_PORT',
   'dashboard-token': 'DASHBOARD_TOKEN',
+  'dashboard-allowed-hosts': 'DASHBOARD_ALLOWED_HOSTS',
+  'dashboard-trust-proxy': 'DASHBOARD_TRUST_PROXY',
+  'dashboard-session-hours': 'DASHBOARD_SESSION_HOURS',
 } as const;
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
 export const isLoopback = (host: string): boolean => LOOPBACK.test(host);
 
-/** DASHBOARD_PORT (8081; `off` disables), DASHBOARD_HOST (127.0.0.1), DASHBOARD_TOKEN (≥ 16 characters). */
+/**
+ * DASHBOARD_PORT (8081; `off` disables), DASHBOARD_HOST (127.0.0.1), DASHBOARD_TOKEN (≥ 16 characters),
+ * DASHBOARD_ALLOWED_HOSTS (comma-separated host[:port]), DASHBOARD_TRUST_PROXY (false),
+ * DASHBOARD_SESSION_HOURS (12).
+ */
 export function readDashboardConfig(settings: Settings): DashboardConfig | undefined {
   if (settings.optional('DASHBOARD_PORT') === 'off') return undefined;
   const port = settings.integer('DASHBOARD_PORT', { fallback: 8081, min: 0, max: 65_535 });
@@ -29,5 +43,12 @@ export function readDashboardConfig(settings: Settings): DashboardConfig | undef
     throw new UsageError(
       `DASHBOARD_HOST ${host} is not a loopback address: set DASHBOARD_TOKEN, or DASHBOARD_PORT=off`,
     );
-  return { host, port, token };
+  return {
+    host,
+    port,
+    token,
+    allowedHosts: settings.parsed('DASHBOARD_ALLOWED_HOSTS', parseAllowedHosts),
+    trustProxy: settings.boolean('DASHBOARD_TRUST_PROXY', false),
+    sessionMs: 3_600_000 * settings.integer('DASHBOARD_SESSION_HOURS', { fallback: 12, min: 1, max: 720 }),
+  };
 }

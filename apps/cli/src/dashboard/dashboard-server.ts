@@ -4,8 +4,11 @@ import { APP_JS, PAGE_CSS, PAGE_HTML } from './assets';
 import type { DashboardConfig } from './dashboard-config';
 import { isLoopback } from './dashboard-config';
 import type { DriftLog } from './drift-log';
+import { hostAllowed, originAllowed } from './host-check';
+import { detailView, entryView } from './private-view';
+import { reachedOverTls } from './proxy';
 import type { RequestLog } from './request-log';
-import { hasSession, isToken, sessionCookie } from './session';
+import { clearedSessionCookie, isToken, Sessions, sessionCookie } from './session';
 
 export interface DashboardSources {
   readonly log: RequestLog;
@@ -16,50 +19,85 @@ export interface DashboardSources {
   readonly health: () => Record<string, unknown>;
 }
 
+export interface DashboardClock {
+  /** Milliseconds since the epoch, for the sessions' expiry; tests inject theirs. */
+  readonly now?: () => number;
+}
+
 const SECURITY_HEADERS = {
   'content-security-policy': "default-src 'self'; frame-ancestors 'none'; form-action 'self'",
   'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
+  // Not `no-referrer`: with it a browser sends `Origin: null` on the page's own form posts, and the
+  // Origin check could not tell them from another site's. Other sites still get no referrer.
+  'referrer-policy': 'same-origin',
   'cache-control': 'no-store',
 };
 
+type Send = (status: number, type: string, body: string, headers?: Record<string, string>) => void;
+
 /**
  * The local stack's web page: a server of its own (127.0.0.1:8081 by default), apart from the
- * webhook port. Off loopback everything needs the token's session; a private delivery's payload
- * needs it wherever the page is served, and is never shown when no token is configured.
+ * webhook port. It answers only loopback Host names and DASHBOARD_ALLOWED_HOSTS (421 otherwise, so
+ * a site the operator visits cannot read it through DNS rebinding), and logs in or out only from
+ * its own Origin. Off loopback everything needs the token's session; a private delivery's
+ * repository, action, hook, headers and payload need it wherever the page is served, and are never
+ * shown when no token is configured.
  */
-export function createDashboardServer(config: DashboardConfig, sources: DashboardSources): Server {
+export function createDashboardServer(
+  config: DashboardConfig,
+  sources: DashboardSources,
+  clock: DashboardClock = {},
+): Server {
   const open = isLoopback(config.host);
+  const sessions = new Sessions({ maxAgeMs: config.sessionMs, ...(clock.now ? { now: clock.now } : {}) });
   return createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://dashboard');
-    const authorized = hasSession(req.headers.cookie, config.token);
-    const send = (status: number, type: string, body: string, headers: Record<string, string> = {}) =>
+    const send: Send = (status, type, body, headers = {}) =>
       res.writeHead(status, { 'content-type': type, ...SECURITY_HEADERS, ...headers }).end(body);
-    if (req.method === 'POST' && url.pathname === '/login') return void login(req, res, config, send);
+    const port = req.socket.localPort;
+    if (!hostAllowed(req.headers.host, port, config.allowedHosts))
+      return send(
+        421,
+        'text/plain',
+        'misdirected request: this page answers 127.0.0.1, [::1], localhost and DASHBOARD_ALLOWED_HOSTS only',
+      );
+    const url = new URL(req.url ?? '/', 'http://dashboard');
+    const authorized = () => sessions.valid(req.headers.cookie);
+    if (req.method === 'POST' && (url.pathname === '/login' || url.pathname === '/logout')) {
+      if (!originAllowed(req.headers.origin, port, config.allowedHosts))
+        return send(403, 'text/plain', 'forbidden: not sent from this page (Origin)');
+      const secure = reachedOverTls(req.headers, config.trustProxy);
+      if (url.pathname === '/logout') {
+        // Only a session can end them all; without one, the cookie is cleared all the same.
+        if (authorized()) sessions.endAll();
+        return send(303, 'text/plain', 'logged out', {
+          location: '/',
+          'set-cookie': clearedSessionCookie(secure),
+        });
+      }
+      return void login(req, config, sessions, secure, send);
+    }
     if (req.method !== 'GET') return send(405, 'text/plain', 'method not allowed');
     if (url.pathname === '/app.js') return send(200, 'text/javascript; charset=utf-8', APP_JS);
     if (url.pathname === '/app.css') return send(200, 'text/css; charset=utf-8', PAGE_CSS);
     if (url.pathname === '/') return send(200, 'text/html; charset=utf-8', PAGE_HTML);
-    if (!open && !authorized)
+    if (!open && !authorized())
       return send(401, 'application/json', JSON.stringify({ error: 'token_required' }));
     if (url.pathname === '/state')
-      return send(200, 'application/json', JSON.stringify(state(sources, config, authorized)));
+      return send(200, 'application/json', JSON.stringify(state(sources, config, authorized())));
     if (url.pathname === '/events')
-      return events(req, res, sources.log, () => state(sources, config, authorized));
+      // The session is checked again on every update: a log-out or an expiry shows within 2 s.
+      return events(req, res, sources.log, () => {
+        const session = authorized();
+        return open || session ? state(sources, config, session) : undefined;
+      });
     const detail = /^\/requests\/(\d+)$/.exec(url.pathname);
     if (detail) {
       const found = sources.log.detail(Number(detail[1]));
       if (found === undefined) return send(404, 'application/json', JSON.stringify({ error: 'not_kept' }));
-      const mayShow = found.entry.public === true || authorized;
-      const reason = mayShow
-        ? undefined
-        : config.token === undefined
-          ? 'private_no_token_configured'
-          : 'private_token_required';
       return send(
         200,
         'application/json',
-        JSON.stringify({ ...found, payload: mayShow ? found.payload : undefined, payload_hidden: reason }),
+        JSON.stringify(detailView(found, authorized(), config.token !== undefined)),
       );
     }
     return send(404, 'text/plain', 'not found');
@@ -68,7 +106,7 @@ export function createDashboardServer(config: DashboardConfig, sources: Dashboar
 
 function state(sources: DashboardSources, config: DashboardConfig, authorized: boolean) {
   return {
-    requests: sources.log.entries(),
+    requests: sources.log.entries().map((entry) => entryView(entry, authorized)),
     rejected: sources.log.rejectedByReason(),
     drifts: sources.drifts.recent(),
     archive: sources.hours.current(),
@@ -77,36 +115,50 @@ function state(sources: DashboardSources, config: DashboardConfig, authorized: b
   };
 }
 
-/** Server-sent events: the state at once, then on every new request (at most 5 a second) and every 2 s. */
-function events(req: IncomingMessage, res: ServerResponse, log: RequestLog, current: () => unknown): void {
+/**
+ * Server-sent events: the state at once, then on every new request (at most 5 a second) and every
+ * 2 s; the stream ends when `current` gives nothing (the session it needed is gone).
+ */
+function events(
+  req: IncomingMessage,
+  res: ServerResponse,
+  log: RequestLog,
+  current: () => unknown | undefined,
+): void {
   res.writeHead(200, {
+    ...SECURITY_HEADERS,
     'content-type': 'text/event-stream',
-    'cache-control': 'no-store',
     connection: 'keep-alive',
   });
   let queued: NodeJS.Timeout | undefined;
   const push = () => {
     queued = undefined;
-    res.write(`data: ${JSON.stringify(current())}\n\n`);
+    if (res.writableEnded) return;
+    const data = current();
+    if (data === undefined) res.end();
+    else res.write(`data: ${JSON.stringify(data)}\n\n`);
   };
   const soon = () => {
     queued ??= setTimeout(push, 200);
   };
-  push();
   const unsubscribe = log.onChange(soon);
   const tick = setInterval(push, 2_000);
-  req.on('close', () => {
+  const stop = () => {
     clearInterval(tick);
     if (queued) clearTimeout(queued);
     unsubscribe();
-  });
+  };
+  req.on('close', stop);
+  res.on('finish', stop);
+  push();
 }
 
 function login(
   req: IncomingMessage,
-  _res: ServerResponse,
   config: DashboardConfig,
-  send: (status: number, type: string, body: string, headers?: Record<string, string>) => void,
+  sessions: Sessions,
+  secure: boolean,
+  send: Send,
 ): void {
   const chunks: Buffer[] = [];
   let size = 0;
@@ -118,6 +170,9 @@ function login(
     const token = new URLSearchParams(Buffer.concat(chunks).toString('utf8')).get('token') ?? '';
     if (config.token === undefined || size > 4096 || !isToken(token, config.token))
       return send(303, 'text/plain', 'wrong token', { location: '/?login=failed' });
-    send(303, 'text/plain', 'ok', { location: '/', 'set-cookie': sessionCookie(config.token) });
+    send(303, 'text/plain', 'ok', {
+      location: '/',
+      'set-cookie': sessionCookie(sessions.issue(), sessions.maxAgeMs, secure),
+    });
   });
 }

@@ -1,5 +1,6 @@
 import { PAYLOAD_KEY, payloadTextOf, type RawHeaders } from '@github-webhooks/events';
 import type { ArchiveSink, CallOptions, RequestHandler } from '@github-webhooks/ingestion';
+import { withoutSignatures } from './private-view';
 import { KEPT_PAYLOAD_BYTES, type RequestLog } from './request-log';
 
 interface RecordHead {
@@ -77,11 +78,14 @@ export function recording(log: RequestLog) {
         public: record?.head.public,
         privacy: record?.head.privacy,
       },
-      Object.fromEntries(
-        Object.entries(headers).map(([k, v]) => [
-          k.toLowerCase(),
-          Array.isArray(v) ? v.join(', ') : String(v),
-        ]),
+      // Signatures are not kept: the page never shows them, to anyone.
+      withoutSignatures(
+        Object.fromEntries(
+          Object.entries(headers).map(([k, v]) => [
+            k.toLowerCase(),
+            Array.isArray(v) ? v.join(', ') : String(v),
+          ]),
+        ),
       ),
       record?.payload,
     );

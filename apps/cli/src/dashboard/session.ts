@@ -1,10 +1,10 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 export const SESSION_COOKIE = 'gw_dashboard';
 
-/** The cookie's value: derived from the token, so the token itself never travels after the form. */
-export const sessionValue = (token: string): string =>
-  createHmac('sha256', token).update('github-webhooks dashboard session').digest('hex');
+/** A session issued by a clock a little ahead (then stepped back) still counts. */
+const CLOCK_SKEW_MS = 5 * 60_000;
+const VALUE = /^v1\.(\d{1,15})\.([0-9a-f]{64})$/;
 
 const equal = (a: string, b: string): boolean => {
   const x = Buffer.from(a);
@@ -14,15 +14,69 @@ const equal = (a: string, b: string): boolean => {
 
 export const isToken = (given: string, token: string): boolean => equal(given, token);
 
-/** Whether the request's cookie header holds the session of this token. */
-export function hasSession(cookieHeader: string | undefined, token: string | undefined): boolean {
-  if (token === undefined || cookieHeader === undefined) return false;
-  const expected = sessionValue(token);
-  return cookieHeader
-    .split(';')
-    .map((c) => c.trim().split('='))
-    .some(([name, value]) => name === SESSION_COOKIE && value !== undefined && equal(value, expected));
+export interface SessionOptions {
+  /** A session is refused once it is older than this. */
+  readonly maxAgeMs: number;
+  /** Milliseconds since the epoch; tests inject theirs. */
+  readonly now?: () => number;
 }
 
-export const sessionCookie = (token: string): string =>
-  `${SESSION_COOKIE}=${sessionValue(token)}; HttpOnly; SameSite=Strict; Path=/; Max-Age=2592000`;
+/**
+ * The page's sessions, after the token was entered: `v1.<issued at, ms>.<HMAC-SHA256>` in the cookie,
+ * signed with a key drawn at random when serve starts (so neither the token nor anything derived from
+ * it travels after the form). A session expires `maxAgeMs` after it was issued; a log-out draws a new
+ * key, which ends every session issued before it, in every browser; a restart ends them all too.
+ */
+export class Sessions {
+  private key = randomBytes(32);
+  private readonly now: () => number;
+
+  constructor(private readonly options: SessionOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  get maxAgeMs(): number {
+    return this.options.maxAgeMs;
+  }
+
+  /** A new session's cookie value. */
+  issue(): string {
+    const at = this.now();
+    return `v1.${at}.${this.mac(at)}`;
+  }
+
+  /** Whether the request's cookie header holds a session of this key, not expired. */
+  valid(cookieHeader: string | undefined): boolean {
+    if (cookieHeader === undefined) return false;
+    const now = this.now();
+    return cookieHeader
+      .split(';')
+      .map((c) => c.trim().split('='))
+      .some(([name, value]) => {
+        const parts = name === SESSION_COOKIE && value !== undefined ? VALUE.exec(value) : null;
+        if (parts === null) return false;
+        const at = Number(parts[1]);
+        if (!equal(parts[2] ?? '', this.mac(at))) return false;
+        return at <= now + CLOCK_SKEW_MS && now - at < this.options.maxAgeMs;
+      });
+  }
+
+  /** Log-out: every session issued so far is refused from now on. */
+  endAll(): void {
+    this.key = randomBytes(32);
+  }
+
+  private mac(at: number): string {
+    return createHmac('sha256', this.key).update(`github-webhooks dashboard session v1 ${at}`).digest('hex');
+  }
+}
+
+const attributes = (secure: boolean) => `HttpOnly; SameSite=Strict; Path=/${secure ? '; Secure' : ''}`;
+
+/** `Secure` when the page was reached over TLS (see reachedOverTls). */
+export const sessionCookie = (value: string, maxAgeMs: number, secure: boolean): string =>
+  `${SESSION_COOKIE}=${value}; ${attributes(secure)}; Max-Age=${Math.floor(maxAgeMs / 1000)}`;
+
+/** What a log-out sends: the cookie emptied and expired. */
+export const clearedSessionCookie = (secure: boolean): string =>
+  `${SESSION_COOKIE}=; ${attributes(secure)}; Max-Age=0`;

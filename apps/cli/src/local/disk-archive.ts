@@ -1,8 +1,8 @@
-import { mkdir } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { hourOfKey, hourStart, rawPrefix } from '@github-webhooks/events';
 import type { ArchiveSink, CallOptions } from '@github-webhooks/ingestion';
 import { DeadlinePassedError } from '../errors';
+import { type ArchiveFileSystem, makeDirectoriesDurably, nodeArchiveFileSystem } from './archive-file-system';
 import { type ByteRange, GroupCommitFile } from './group-commit-file';
 import { isMarkedPrivate } from './record-marks';
 
@@ -43,7 +43,11 @@ export class DiskArchive implements ArchiveSink {
 
   constructor(
     private readonly root: string,
-    private readonly options: { maxFileBytes?: number } = {},
+    private readonly options: {
+      maxFileBytes?: number;
+      /** Where its files and directories are made and fsynced. Default `node:fs/promises`. */
+      fs?: ArchiveFileSystem;
+    } = {},
   ) {}
 
   async append(line: string | Buffer, options: CallOptions = {}): Promise<void> {
@@ -138,11 +142,13 @@ export class DiskArchive implements ArchiveSink {
 
   private async rotate(receivedAt: Date, previous: GroupCommitFile | undefined): Promise<GroupCommitFile> {
     const dir = join(this.root, rawPrefix(hourStart(receivedAt)));
-    await mkdir(dir, { recursive: true });
+    const fs = this.options.fs ?? nodeArchiveFileSystem;
+    // Every directory of a new hour, day, month or year is on disk before the first answer in it.
+    await makeDirectoriesDurably(fs, dir);
     const stamp = receivedAt.toISOString().replace(/[-:.]/g, '');
     const file: GroupCommitFile = await GroupCommitFile.open(
       join(dir, `local-${stamp}-${process.pid}-${this.sequence++}.ndjson`),
-      { onCommit: (_size, unmarked) => this.notify(file, false, unmarked) },
+      { onCommit: (_size, unmarked) => this.notify(file, false, unmarked), fs },
     );
     this.open.set(this.keyOf(file.path), file);
     this.notify(file, false);

@@ -1,6 +1,6 @@
-import { type FileHandle, open } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { fsyncDirectory } from './fsync-directory';
+import { type ArchiveFileSystem, nodeArchiveFileSystem } from './archive-file-system';
 
 interface Waiter {
   readonly resolve: () => void;
@@ -26,6 +26,8 @@ export interface GroupCommitOptions {
    * and where the batch's marked appends are.
    */
   readonly onCommit?: (committedBytes: number, marked: readonly ByteRange[]) => void;
+  /** Where the file is opened and its directory fsynced. Default `node:fs/promises`. */
+  readonly fs?: Pick<ArchiveFileSystem, 'openForAppend' | 'syncDirectory'>;
 }
 
 export class GroupCommitFile {
@@ -48,10 +50,11 @@ export class GroupCommitFile {
   }
 
   static async open(path: string, options: GroupCommitOptions = {}): Promise<GroupCommitFile> {
-    const handle = await open(path, 'a');
+    const fs = options.fs ?? nodeArchiveFileSystem;
+    const handle = await fs.openForAppend(path);
     const { size } = await handle.stat();
     // A new file's directory entry must be durable too, or a crash could lose the whole file.
-    await fsyncDirectory(dirname(path));
+    await fs.syncDirectory(dirname(path));
     return new GroupCommitFile(path, handle, size, options);
   }
 

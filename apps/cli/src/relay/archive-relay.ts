@@ -2,12 +2,14 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Outcome, QueueMessage } from '@github-webhooks/pulse-republisher';
 import { describeError, errorLine, type Logger } from '@github-webhooks/runtime';
+import { RawFileGoneError } from '../errors';
 import { type RawFileChange, receivedAtOf } from '../local/disk-archive';
 import { isMarkedPrivate } from '../local/record-marks';
 import { AttemptCounter } from './attempts';
 import { addLegacyOutbox, removeLegacySegment } from './legacy-outbox';
 import { type LogLine, RawLog, type TailedFile } from './raw-log';
 import { RelayCursor } from './relay-cursor';
+import { relayHasPassed } from './relay-passed';
 
 export interface ArchiveRelayOptions {
   /** The archive directory: raw files under `raw/`, the cursor under `relay/`. */
@@ -52,6 +54,15 @@ export interface RelayState {
   readonly stuckSince: number | undefined;
   /** Tries of the first waiting record so far. */
   readonly attempts: number;
+  /** Raw files that went before the relay read them: their records never reached the broker. */
+  readonly lost: readonly LostRange[];
+}
+
+/** Bytes of a raw file that were never relayed because the file is gone (to its end if unknown). */
+export interface LostRange {
+  readonly key: string;
+  readonly fromOffset: number;
+  readonly toOffset: number | undefined;
 }
 
 interface InFlight {
@@ -90,6 +101,9 @@ export class ArchiveRelay {
   private stuckSince: number | undefined;
   /** The arrival of the first record not yet relayed, while behind. */
   private behindSince: number | undefined;
+  /** Files found gone before they were read, and since when the relay knows: it stays unhealthy. */
+  private readonly lost: RawFileGoneError[] = [];
+  private lostSince: number | undefined;
   private dirty = false;
   /** Records settled since the cursor was saved were published or dead-lettered (not just passed). */
   private dirtyConfirmed = false;
@@ -120,9 +134,10 @@ export class ArchiveRelay {
     const dir = join(options.root, 'relay');
     await mkdir(dir, { recursive: true });
     const cursor = await RelayCursor.load(options.root, dir);
-    await cursor.prune();
+    const pruned = await cursor.prune();
     const log = new RawLog(options.root, cursor);
     const relay = new ArchiveRelay(options, cursor, log);
+    relay.noteGone(pruned);
     const legacy = await addLegacyOutbox(options.root, log);
     if (legacy > 0)
       options.logger.warn('relaying what an earlier version left in outbox/', { segments: legacy });
@@ -130,7 +145,12 @@ export class ArchiveRelay {
     return relay;
   }
 
+  /**
+   * A lost file keeps the relay unhealthy until a person looks (a restart): its error is the one
+   * shown, and it counts as stuck since it was found, which /healthz turns into a 503.
+   */
   get state(): RelayState {
+    const since = [this.lostSince, this.stuckSince].filter((t) => t !== undefined);
     return {
       pending: Math.max(0, this.accepted - this.passedLive),
       lagSeconds: this.behindSince === undefined ? 0 : Math.max(0, (this.clock() - this.behindSince) / 1000),
@@ -138,9 +158,10 @@ export class ArchiveRelay {
       published: this.published,
       deadLettered: this.deadLettered,
       retrying: this.retryMs > 0,
-      lastError: this.lastError,
-      stuckSince: this.stuckSince,
+      lastError: this.lost.length === 0 ? this.lastError : lostLine(this.lost),
+      stuckSince: since.length === 0 ? undefined : Math.min(...since),
       attempts: this.attempts.current,
+      lost: this.lost.map(({ key, fromOffset, toOffset }) => ({ key, fromOffset, toOffset })),
     };
   }
 
@@ -151,7 +172,7 @@ export class ArchiveRelay {
 
   /** Whether the compactor may delete the raw file at `key`: the relay has read all of it. */
   hasPassed(key: string): boolean {
-    return this.log.passed(key);
+    return relayHasPassed(this.cursor, key);
   }
 
   start(): void {
@@ -187,9 +208,14 @@ export class ArchiveRelay {
         }
         complete = await this.step(file);
       } catch (error) {
-        this.lastError = errorLine(error);
-        this.options.logger.error('relay failed; retrying', { error: describeError(error) });
-        complete = false;
+        if (error instanceof RawFileGoneError) {
+          // Retrying cannot bring it back: say so once, and go on with the files after it.
+          await this.giveUp(error);
+        } else {
+          this.lastError = errorLine(error);
+          this.options.logger.error('relay failed; retrying', { error: describeError(error) });
+          complete = false;
+        }
       }
       if (complete) {
         this.retryMs = 0;
@@ -246,6 +272,38 @@ export class ArchiveRelay {
     }
     if (complete) this.behindSince = undefined;
     return complete;
+  }
+
+  /** Reports a file found gone while being read, and leaves it. */
+  private async giveUp(error: RawFileGoneError): Promise<void> {
+    if (this.ahead !== undefined && this.ahead.file.key === error.key) {
+      await this.ahead.outcomes.catch(() => undefined);
+      this.ahead = undefined;
+    }
+    this.log.drop(error.key);
+    this.reportLost(error);
+    await this.persist(true).catch(() => undefined);
+  }
+
+  /** Files the cursor still had, not read to their end, that are gone (found at start or on a prune). */
+  private noteGone(pruned: readonly { key: string; position: { offset: number; done: boolean } }[]): void {
+    for (const { key, position } of pruned)
+      if (!position.done) this.reportLost(new RawFileGoneError(key, position.offset, undefined));
+  }
+
+  private reportLost(error: RawFileGoneError): void {
+    this.lost.push(error);
+    this.lostSince ??= this.clock();
+    this.options.logger.error(
+      'raw file gone before the relay read it; its public records never reached the broker',
+      {
+        key: error.key,
+        from_offset: error.fromOffset,
+        ...(error.toOffset === undefined
+          ? {}
+          : { to_offset: error.toOffset, lost_bytes: error.toOffset - error.fromOffset }),
+      },
+    );
   }
 
   /** Settles the batch read ahead when it follows on from its file's position, else drops it. */
@@ -350,7 +408,11 @@ export class ArchiveRelay {
   private async persist(force: boolean): Promise<void> {
     if (!force && !this.dirty) return;
     if (!force && !this.dirtyConfirmed && this.clock() - this.savedAt < PASSED_SAVE_MS) return;
-    if (++this.saves % SAVE_PRUNE_EVERY === 0) this.log.forget(await this.cursor.prune());
+    if (++this.saves % SAVE_PRUNE_EVERY === 0) {
+      const pruned = await this.cursor.prune();
+      this.log.forget(pruned.map((p) => p.key));
+      this.noteGone(pruned);
+    }
     await this.cursor.save();
     this.dirty = false;
     this.dirtyConfirmed = false;
@@ -379,6 +441,11 @@ export class ArchiveRelay {
       this.wake = finish;
     });
   }
+}
+
+function lostLine(lost: readonly RawFileGoneError[]): string {
+  const first = lost[0] as RawFileGoneError;
+  return lost.length === 1 ? first.message : `${first.message} (and ${lost.length - 1} more files)`;
 }
 
 function takeBatch(lines: readonly LogLine[], size: number) {

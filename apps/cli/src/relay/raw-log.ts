@@ -1,5 +1,6 @@
 import { open, readdir, stat } from 'node:fs/promises';
 import { basename, join, sep } from 'node:path';
+import { RawFileGoneError } from '../errors';
 import { LOCAL_RAW_FILE, type RawFileChange } from '../local/disk-archive';
 import type { ByteRange } from '../local/group-commit-file';
 import type { RelayCursor } from './relay-cursor';
@@ -119,7 +120,11 @@ export class RawLog {
   async read(file: TailedFile, maxBytes: number, from = file.offset): Promise<LogChunk> {
     const available = file.readable - from;
     if (available <= 0) return { lines: [], tornBytes: 0 };
-    const handle = await open(file.path, 'r');
+    const handle = await open(file.path, 'r').catch((error: { code?: unknown }) => {
+      throw error.code === 'ENOENT'
+        ? new RawFileGoneError(file.key, from, file.readable, { cause: error })
+        : error;
+    });
     try {
       for (let want = Math.min(available, maxBytes); ; want = Math.min(available, want * 2)) {
         const buffer = Buffer.allocUnsafe(want);
@@ -143,10 +148,14 @@ export class RawLog {
     this.cursor.set(file.key, { offset: file.offset, done: file.done });
   }
 
-  /** Whether the relay has read all of the file at `key` (files it does not tail: always). */
-  passed(key: string): boolean {
-    if (!LOCAL_RAW_FILE.test(key)) return true;
-    return this.files.get(key)?.done === true;
+  /** Gives up a file that is gone: nothing more can be read of it, and the cursor forgets it. */
+  drop(key: string): void {
+    const file = this.files.get(key);
+    if (file !== undefined) {
+      file.closed = true;
+      file.done = true;
+    }
+    this.cursor.delete(key);
   }
 
   /** Committed bytes not yet read, over all files. */

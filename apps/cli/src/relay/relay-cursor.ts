@@ -53,17 +53,20 @@ export class RelayCursor {
     await rename(tmp, this.path);
   }
 
-  /** Forgets files that are gone (compacted and deleted); returns their keys. */
-  async prune(): Promise<string[]> {
-    const pruned: string[] = [];
-    for (const key of this.positions.keys()) {
+  /**
+   * Forgets files that are gone; returns them with their last positions. One compacted and deleted
+   * was `done`; one that was not had records the relay never read.
+   */
+  async prune(): Promise<{ readonly key: string; readonly position: FilePosition }[]> {
+    const pruned: { key: string; position: FilePosition }[] = [];
+    for (const [key, position] of this.positions) {
       const gone = await stat(join(this.root, key)).then(
         () => false,
         (error: { code?: string }) => error.code === 'ENOENT',
       );
       if (gone) {
         this.positions.delete(key);
-        pruned.push(key);
+        pruned.push({ key, position });
       }
     }
     return pruned;

@@ -1,6 +1,12 @@
-import { type CompactionReport, compactPending, hourClosesAt } from '@github-webhooks/archive-compactor';
+import {
+  COMPACTOR_LEASE_KEY,
+  type CompactionReport,
+  compactPending,
+  hourClosesAt,
+  withCompactorLease,
+} from '@github-webhooks/archive-compactor';
 import { addHours, hourStart } from '@github-webhooks/events';
-import type { ObjectStore } from '@github-webhooks/object-store';
+import { isLeaseHeld, type ObjectStore } from '@github-webhooks/object-store';
 import { describeError, errorLine, type JsonLogger } from '@github-webhooks/runtime';
 
 export interface CompactionTimerOptions {
@@ -13,6 +19,8 @@ export interface CompactionTimerOptions {
   readonly sealHoursBefore?: (hour: Date) => Promise<void>;
   /** Whether a raw object may be deleted now (not while it may still be appended to). */
   readonly disposable?: (key: string) => boolean;
+  /** Who compacts, in the archive's lease. Default `github-webhooks serve`. */
+  readonly holder?: string;
   readonly clock?: () => Date;
 }
 
@@ -26,7 +34,9 @@ export interface CompactionState {
 
 /**
  * Runs the compactor in the background, as the scheduled Lambda does in AWS. Runs never overlap;
- * the local archive starts a new file each hour, so only the lateness margin is waited for.
+ * the local archive starts a new file each hour, so only the lateness margin is waited for. Each
+ * run holds the archive's compactor lease: while `github-webhooks compact` has it, the run is
+ * skipped (and the next interval tries again).
  */
 export class CompactionTimer {
   private timer: NodeJS.Timeout | undefined;
@@ -67,18 +77,39 @@ export class CompactionTimer {
       let open = hourStart(now);
       while (hourClosesAt(addHours(open, -1), rule) > now) open = addHours(open, -1);
       await this.options.sealHoursBefore?.(open);
-      const report = await compactPending({
-        store: this.options.store,
-        now,
-        ...rule,
-        logger: this.options.logger.child({ component: 'compactor' }),
-        ...(this.options.disposable === undefined ? {} : { disposable: this.options.disposable }),
-      });
+      const logger = this.options.logger.child({ component: 'compactor' });
+      const report = await withCompactorLease(
+        {
+          store: this.options.store,
+          holder: this.options.holder ?? 'github-webhooks serve',
+          local: true,
+          logger,
+        },
+        (signal) =>
+          compactPending({
+            store: this.options.store,
+            now,
+            ...rule,
+            logger,
+            signal,
+            ...(this.options.disposable === undefined ? {} : { disposable: this.options.disposable }),
+          }),
+      );
       this.lastRun = new Date();
       this.lastError = undefined;
       this.hoursCompacted += report.hoursCompacted;
       return report;
     } catch (error) {
+      if (isLeaseHeld(error)) {
+        this.options.logger.warn('compaction skipped: another compactor holds the archive', {
+          component: 'compactor',
+          lease: COMPACTOR_LEASE_KEY,
+          holder: error.current.holder,
+          holder_pid: error.current.pid,
+          expires_at: error.current.expires_at,
+        });
+        return undefined;
+      }
       this.lastError = errorLine(error);
       this.options.logger.error('compaction failed; it runs again at the next interval', {
         error: describeError(error),

@@ -2,7 +2,7 @@ import { DRIFT_METRICS, type DriftReason } from '@github-webhooks/ingestion';
 import type { RelayState } from '../relay/archive-relay';
 import type { BrokerStatus } from './broker-state';
 import type { CompactionState } from './compaction-timer';
-import type { HealthReport } from './http-server';
+import type { HealthReport } from './health-view';
 import type { ReconcileState } from './reconcile-timer';
 
 export interface HealthParts {
@@ -26,6 +26,8 @@ export function healthReport(parts: HealthParts): HealthReport {
   const relayStuck = relay.stuckSince !== undefined && now - relay.stuckSince > unhealthyAfterMs;
   const brokerAway = broker.awaySince !== undefined && now - broker.awaySince > unhealthyAfterMs;
   const problems = [
+    // A raw file gone before the relay read it is a loss to look at now, not after a threshold.
+    ...relay.lost.map((range) => `relay lost ${range.key} from byte ${range.fromOffset}`),
     ...(relayStuck ? [`relay stuck for ${Math.round((now - (relay.stuckSince ?? now)) / 1000)} s`] : []),
     ...(brokerAway ? [`broker away for ${Math.round((now - (broker.awaySince ?? now)) / 1000)} s`] : []),
   ];
@@ -48,6 +50,7 @@ export function healthReport(parts: HealthParts): HealthReport {
       attempts: relay.attempts,
       stuck_since: relay.stuckSince === undefined ? undefined : new Date(relay.stuckSince).toISOString(),
       last_error: relay.lastError,
+      ...(relay.lost.length === 0 ? {} : { lost: relay.lost }),
     },
     compactor: parts.compactor,
     reconciler: parts.reconciler,

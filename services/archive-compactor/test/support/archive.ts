@@ -130,6 +130,14 @@ export function recording(store: ObjectStore): { store: ObjectStore; calls: Call
       calls.push({ method: 'write', keys: [key] });
       return store.write(key, body, o);
     },
+    writeIf: (key, body, condition, o) => {
+      calls.push({ method: 'writeIf', keys: [key] });
+      return store.writeIf(key, body, condition, o);
+    },
+    readWithETag: (key, o) => {
+      calls.push({ method: 'readWithETag', keys: [key] });
+      return store.readWithETag(key, o);
+    },
     delete: (keys) => {
       calls.push({ method: 'delete', keys });
       return store.delete(keys);

@@ -1,31 +1,80 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { json, type RequestHandler } from '../http/handle-request';
 import type { HttpResponse } from '../http/types';
+import type { IngestionMetrics, Logger } from '../ports';
+import { BodyBudget } from './body-budget';
+import { type BodyRead, readBody } from './read-body';
+import type { SlowBodyRule } from './slow-body';
 
 export interface NodeAdapterOptions {
   /** Bodies are read up to one byte past this, so the core answers 413; then the connection is closed. */
   readonly maxBodyBytes: number;
   /**
-   * Bytes of bodies being read at once (declared lengths, or the limit for a body without one):
-   * a request that would go past it is answered 503 at once, unread, so a flood of large uploads
-   * cannot exhaust memory while small deliveries still get through.
+   * Bytes of bodies held at once, counted as they arrive (never the declared lengths): past it,
+   * the request holding the most is answered 503 and closed, so a flood of large uploads cannot
+   * exhaust memory while small deliveries still get through.
    */
   readonly maxBodyBytesInFlight: number;
+  /** A body arriving slower than this is answered 408 and its connection closed. */
+  readonly slowBody: SlowBodyRule;
   /** A request the handler failed on (a defect): answered 500, reported here. */
   readonly onError: (error: unknown) => void;
+  /** Told of each slow body ended (once, with the address it came from). */
+  readonly logger: Logger;
+  /** Counts `RejectedSlowBody`. */
+  readonly metrics: IngestionMetrics;
 }
 
 /**
  * A node:http listener around the platform-neutral handler. What the head of a request decides
  * (route, method, content type, required headers, declared length) is answered before any of its
- * body is read; the body's bytes as read then go to the core, without re-encoding. A refused or
- * oversize request's connection is closed rather than drained.
+ * body is read; the body's bytes as read then go to the core, without re-encoding. A refused,
+ * oversize, too slow or crowded-out request's connection is closed rather than drained.
  */
 export function nodeListener(
   handle: RequestHandler,
   options: NodeAdapterOptions,
 ): (req: IncomingMessage, res: ServerResponse) => void {
-  let inFlight = 0;
+  const budget = new BodyBudget(options.maxBodyBytesInFlight);
+  const answer = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    declared: number | undefined,
+    read: BodyRead,
+  ): Promise<void> => {
+    const method = req.method ?? 'GET';
+    const path = req.url ?? '/';
+    switch (read.kind) {
+      case 'aborted':
+        return;
+      case 'busy':
+        return refuse(req, res, json(503, { error: 'busy', message: 'too many uploads at once; retry' }), {
+          'retry-after': '1',
+        });
+      case 'too_slow':
+        options.logger.warn('slow body ended', {
+          remote_address: req.socket.remoteAddress,
+          remote_port: req.socket.remotePort,
+          declared_bytes: declared,
+          received_bytes: read.receivedBytes,
+          elapsed_ms: Math.round(read.elapsedMs),
+        });
+        options.metrics.count('RejectedSlowBody');
+        return refuse(
+          req,
+          res,
+          json(408, { error: 'slow_body', message: 'request body arrived too slowly' }),
+        );
+      default: {
+        try {
+          const response = await handle({ method, path, headers: req.headers, body: read.body });
+          return read.kind === 'too_large' ? refuse(req, res, response) : writeResponse(res, response);
+        } finally {
+          read.release();
+        }
+      }
+    }
+  };
   return (req, res) => {
     const method = req.method ?? 'GET';
     const path = req.url ?? '/';
@@ -37,29 +86,15 @@ export function nodeListener(
         json(400, { error: 'invalid_header', message: 'invalid header content-length' }),
       );
     }
+    // A declared length over the maximum is refused here (413), unread.
     const early = handle.precheck({ method, path, headers: req.headers, contentLength: declared });
     if (early !== undefined) return refuse(req, res, early);
-    const reserved = declared ?? options.maxBodyBytes;
-    if (inFlight + reserved > options.maxBodyBytesInFlight && inFlight > 0) {
-      return refuse(req, res, json(503, { error: 'busy', message: 'too many uploads at once; retry' }), {
-        'retry-after': '1',
-      });
-    }
-    inFlight += reserved;
-    readBody(req, options.maxBodyBytes + 1)
-      .then(({ body, truncated }) =>
-        handle({ method, path, headers: req.headers, body }).then((response) => ({ response, truncated })),
-      )
-      .then(
-        ({ response, truncated }) => (truncated ? refuse(req, res, response) : writeResponse(res, response)),
-        (error: unknown) => {
-          options.onError(error);
-          if (!res.headersSent)
-            refuse(req, res, json(500, { error: 'internal_error', message: 'internal error' }));
-        },
-      )
-      .finally(() => {
-        inFlight -= reserved;
+    readBody(req, { limit: options.maxBodyBytes + 1, declared, budget, slowBody: options.slowBody })
+      .then((read) => answer(req, res, declared, read))
+      .catch((error: unknown) => {
+        options.onError(error);
+        if (!res.headersSent)
+          refuse(req, res, json(500, { error: 'internal_error', message: 'internal error' }));
       });
   };
 }
@@ -96,34 +131,4 @@ function contentLength(req: IncomingMessage): number | undefined | 'invalid' {
   const value = req.headers['content-length'];
   if (value === undefined) return undefined;
   return /^\d{1,15}$/.test(value) ? Number(value) : 'invalid';
-}
-
-/**
- * Reads at most `limit` bytes; past it stops reading (the caller answers and closes the connection).
- * Listeners, not `for await`: leaving an async iterator early would destroy the socket unanswered.
- */
-function readBody(req: IncomingMessage, limit: number): Promise<{ body: Buffer; truncated: boolean }> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const done = (truncated: boolean) => {
-      req.off('data', onData).off('end', onEnd).off('error', onError);
-      resolve({ body: chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size), truncated });
-    };
-    const onData = (chunk: Buffer) => {
-      const part = chunk.subarray(0, limit - size);
-      chunks.push(part);
-      size += part.length;
-      if (size >= limit) {
-        req.pause();
-        done(true);
-      }
-    };
-    const onEnd = () => done(false);
-    const onError = (error: Error) => {
-      req.off('data', onData).off('end', onEnd);
-      reject(error);
-    };
-    req.on('data', onData).on('end', onEnd).on('error', onError);
-  });
 }
