@@ -66,7 +66,7 @@ async function startServe(extra: Record<string, string> = {}, env: Record<string
       host: '127.0.0.1',
       archive: dir,
       exchange,
-      'exchange-v2': 'off',
+      'exchange-dotted': 'off',
       'compact-every': '0',
       ...extra,
     },

@@ -69,7 +69,7 @@ beforeAll(async () => {
       archive: dir,
       'amqp-url': AMQP_URL,
       exchange,
-      'exchange-v2': 'off',
+      'exchange-dotted': 'off',
       'compact-every': '0',
       'relay-max-attempts': '6',
       'unhealthy-after': '1',

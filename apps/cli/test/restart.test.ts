@@ -28,7 +28,7 @@ function startServe(): Promise<ChildProcess> {
         WEBHOOK_SECRETS: TEST_SECRET,
         ARCHIVE_DIR: dir,
         PULSE_EXCHANGE: exchange,
-        PULSE_EXCHANGE_V2: 'off',
+        PULSE_EXCHANGE_DOTTED: 'off',
       },
       stdio: ['ignore', 'pipe', 'inherit'],
     },

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { SubscribeCommand } from '@aws-sdk/client-sns';
 import {
@@ -31,7 +32,8 @@ import { AwsWorld } from './support/world';
 
 const policy = createPrivacyPolicy();
 const V1 = 'exchange/github-webhooks/v1';
-const V2 = 'exchange/github-webhooks/v2';
+// The dotted keys' exchange (the original system used …/v2 for its own format).
+const DOTTED = 'exchange/github-webhooks/v3';
 
 interface Sent {
   readonly id: string;
@@ -56,7 +58,7 @@ beforeAll(async () => {
     world.startFunction('ingestion'),
     world.startFunction('pulse-republisher'),
   ]);
-  consumer = await PulseConsumer.open(world, { v1: V1, v2: V2 });
+  consumer = await PulseConsumer.open(world, { v1: V1, v2: DOTTED });
   poller = new QueuePoller(world, republisher);
 }, 120_000);
 
@@ -397,6 +399,60 @@ describe('the republisher bundle, on what it is given', () => {
     await expect(
       world.startFunction('pulse-republisher', { environment: { PUBLISH_WINDOW: 'many' } }),
     ).rejects.toThrow(/PUBLISH_WINDOW must be/);
+    await expect(
+      world.startFunction('pulse-republisher', { environment: { DEDUP_WINDOW_SECONDS: 'a week' } }),
+    ).rejects.toThrow(/DEDUP_WINDOW_SECONDS must be/);
+  });
+
+  it('publishes a delivery once however often it is handed over (its DynamoDB ledger), and once per hook', async () => {
+    const payloadText = JSON.stringify(push().payload);
+    const id = `ledger-${randomUUID()}`;
+    const forHook = (deliveryId: string, hookId: string) =>
+      formatRecordLine(
+        { deliveryId, event: 'push', receivedAt: new Date(), public: true, hookId },
+        { payloadText },
+      ).trimEnd();
+    const queueArn = world.resource('pulse-republisher', 'RepublishQueue').arn;
+    const handOver = async (MessageId: string, Body: string) =>
+      (
+        await republisher.invoke<SQSBatchResponse>(
+          sqsEvent([{ MessageId, ReceiptHandle: `r-${MessageId}`, Body }], queueArn),
+        )
+      ).batchItemFailures;
+    const recordsBefore = republisher.records().length;
+    const returnedBefore = world.dynamodb.proxy.counts.itemsReturned;
+    // Published; SQS hands the same message over again (a batch whose Lambda timed out after its
+    // confirms); GitHub redelivers it (a new SQS message, same GUID, hook and body); the same GUID
+    // reached a second hook (another delivery).
+    expect(await handOver('first', forHook(id, '111111'))).toEqual([]);
+    expect(await handOver('first', forHook(id, '111111'))).toEqual([]);
+    expect(await handOver('redelivered', forHook(id, '111111'))).toEqual([]);
+    expect(await handOver('other-hook', forHook(id, '222222'))).toEqual([]);
+    // Published after them on the same connection: once it is here, nothing before it is on its way.
+    const last = `ledger-last-${randomUUID()}`;
+    expect(await handOver('last', forHook(last, '111111'))).toEqual([]);
+    const count = (guid: string) => consumer.v1.filter((m) => m.properties.messageId === guid).length;
+    for (let waited = 0; count(last) === 0 && waited < 10_000; waited += 50)
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(count(last)).toBe(1);
+    expect(count(id)).toBe(2);
+    expect(consumer.v2.filter((m) => m.properties.messageId === id)).toHaveLength(2);
+
+    const counted = (name: string) =>
+      republisher
+        .records()
+        .slice(recordsBefore)
+        .reduce((sum, r) => sum + (typeof r[name] === 'number' ? (r[name] as number) : 0), 0);
+    expect({ published: counted('Published'), deduplicated: counted('Deduplicated') }).toEqual({
+      published: 3,
+      deduplicated: 2,
+    });
+    // The duplicates were told by the failed conditional write itself (its item, ALL_OLD), as on AWS.
+    expect(world.dynamodb.proxy.counts.itemsReturned - returnedBefore).toBe(2);
+    const table = world.resource('pulse-republisher', 'PublishLedgerTable').name;
+    expect(world.dynamodb.proxy.timeToLiveOf(table)).toEqual({ AttributeName: 'expiration', Enabled: true });
+    const items = await world.dynamodb.proxy.items(table);
+    expect(items.every((item) => (item.status as { S: string }).S === 'COMPLETED')).toBe(true);
   });
 
   it('refuses a plain-text AMQP URL from SSM, never logging the credentials', async () => {

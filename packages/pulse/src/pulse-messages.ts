@@ -26,8 +26,8 @@ export interface PulseRoute {
 }
 
 /**
- * The messages one public delivery becomes: the same body on the v1 exchange (`owner/repo/event`)
- * and, unless disabled, on the v2 exchange (`owner.repo.event[.action]`).
+ * The messages one public delivery becomes: the same body on each exchange of the original format
+ * (`owner/repo/event`) and, unless disabled, on the dotted exchange (`owner.repo.event[.action]`).
  */
 export function pulseMessagesFor(
   route: PulseRoute,
@@ -42,13 +42,16 @@ export function pulseMessagesFor(
     timestamp: new Date(route.receivedAt),
     ...(headers === undefined ? {} : { headers }),
   };
-  const messages: OutgoingMessage[] = [
-    { ...common, exchange: exchanges.v1, routingKey: routingKeyV1For(route.event, route.repository) },
-  ];
-  if (exchanges.v2 !== undefined) {
+  const originalKey = routingKeyV1For(route.event, route.repository);
+  const messages: OutgoingMessage[] = exchanges.original.map((exchange) => ({
+    ...common,
+    exchange,
+    routingKey: originalKey,
+  }));
+  if (exchanges.dotted !== undefined) {
     messages.push({
       ...common,
-      exchange: exchanges.v2,
+      exchange: exchanges.dotted,
       routingKey: routingKeyV2For(route.event, route.repository, route.action),
     });
   }

@@ -7,3 +7,12 @@ export class BadMessageError extends Error {
 export class PayloadUnavailableError extends Error {
   override readonly name = 'PayloadUnavailableError';
 }
+
+/** The broker did not confirm every message of a delivery: it is not in the ledger, and will be retried. */
+export class PublishFailedError extends Error {
+  override readonly name = 'PublishFailedError';
+
+  constructor(readonly failures: readonly unknown[]) {
+    super(`${failures.length} publish(es) not confirmed`, { cause: failures[0] });
+  }
+}

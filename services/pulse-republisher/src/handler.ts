@@ -5,6 +5,7 @@
  */
 
 import { getParameter } from '@aws-lambda-powertools/parameters/ssm';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { S3ObjectStore } from '@github-webhooks/object-store';
 import {
@@ -14,8 +15,9 @@ import {
   checkBrokerUrl,
   exchangeNames,
 } from '@github-webhooks/pulse';
-import { type InvocationContext, lambdaMonitoring } from '@github-webhooks/runtime/powertools';
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { lambdaMonitoring } from '@github-webhooks/runtime/powertools';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { PowertoolsPublishLedger } from './adapters/powertools-ledger';
 import { readConfig } from './config';
 import { handleSqsBatch } from './sqs-batch';
 
@@ -43,14 +45,31 @@ const publisher = new AmqpPublisher({
   observer: brokerObserver(monitoring.logger, () => monitoring.metrics.count('BrokerUnavailable')),
 });
 
+// One message per delivery on Pulse: what was published is remembered for the window (DynamoDB).
+// Bounded calls: a slow table costs a message a few seconds, then it is published without the ledger.
+const ledger =
+  config.publishLedger &&
+  new PowertoolsPublishLedger({
+    tableName: config.publishLedger.table,
+    windowSeconds: config.publishLedger.windowSeconds,
+    client: new DynamoDBClient({
+      maxAttempts: 3,
+      requestHandler: { connectionTimeout: 1_000, requestTimeout: 2_000 },
+    }),
+    logger: monitoring.logger,
+    metrics: monitoring.metrics,
+  });
+
 const ports = {
   publisher,
   payloads: new S3ObjectStore({ client: new S3Client({ maxAttempts: 3 }), bucket: config.archiveBucket }),
   logger: monitoring.logger,
   metrics: monitoring.metrics,
+  ...(ledger ? { ledger } : {}),
 };
 const settings = { policy: config.policy, exchanges: config.exchanges };
 
-export function handler(event: SQSEvent, context: InvocationContext): Promise<SQSBatchResponse> {
+export function handler(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
+  ledger?.registerLambdaContext(context);
   return monitoring.invocation(context, () => handleSqsBatch(event, settings, ports));
 }

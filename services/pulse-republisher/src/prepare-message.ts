@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto';
 import {
   ArchiveFormatError,
   classify,
+  deliveryKeyOf,
   isPayloadKeyOf,
   type PrivacyPolicy,
   recheckRecorded,
@@ -22,7 +24,13 @@ import type { PayloadSource } from './ports';
 export type RecheckMode = 'payload' | 'recorded';
 
 export type Prepared =
-  | { readonly kind: 'ready'; readonly route: PulseRoute; readonly payloadText: string | Uint8Array }
+  | {
+      readonly kind: 'ready';
+      readonly route: PulseRoute;
+      readonly payloadText: string | Uint8Array;
+      /** The delivery's identity (GUID, hook, payload digest), for the publish ledger. */
+      readonly key: string;
+    }
   | { readonly kind: 'refused'; readonly privacy: string };
 
 export interface PreparedFields {
@@ -66,6 +74,11 @@ export async function prepareMessage(
       action: typeof action === 'string' ? action : undefined,
     },
     payloadText: resolved.text,
+    key: deliveryKeyOf(
+      record.delivery_id,
+      record.hook_id,
+      record.payload_sha256 ?? createHash('sha256').update(resolved.text).digest('hex'),
+    ),
   };
 }
 
@@ -107,5 +120,11 @@ async function prepareRecorded(
       action: head.action,
     },
     payloadText,
+    // Format 2 and later always carry payload_sha256 (splitRecordLine checked it against the payload).
+    key: deliveryKeyOf(
+      head.delivery_id,
+      head.hook_id,
+      head.payload_sha256 ?? createHash('sha256').update(payloadText).digest('hex'),
+    ),
   };
 }

@@ -1,7 +1,7 @@
 import type { PrivacyPolicy } from '@github-webhooks/events';
 import { BrokerUnavailableError, type Exchanges, pulseMessagesFor } from '@github-webhooks/pulse';
 import { describeError, type LogFields } from '@github-webhooks/runtime';
-import { BadMessageError, PayloadUnavailableError } from './errors';
+import { BadMessageError, PayloadUnavailableError, PublishFailedError } from './errors';
 import type { RepublishPorts } from './ports';
 import { type Prepared, prepareMessage, type RecheckMode } from './prepare-message';
 
@@ -39,6 +39,8 @@ export type Outcome =
       readonly deliveryId: string;
       readonly event: string;
       readonly routingKeys: readonly string[];
+      /** Published before, within the ledger's window: not published again. */
+      readonly duplicate?: true;
     }
   | {
       readonly messageId: string;
@@ -120,26 +122,38 @@ export async function republishMessage(
       settings.headers,
     );
     const routingKeys = outgoing.map((m) => m.routingKey);
-    const results = await Promise.allSettled(outgoing.map((m) => ports.publisher.publish(m)));
-    const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
-    if (failures.length > 0) {
-      const outage = failures.every((error) => error instanceof BrokerUnavailableError);
-      return fail(
-        'publish_failed',
-        'publish failed; the message will be retried',
-        { routing_keys: routingKeys, errors: failures.map((error) => describeError(error)) },
-        outage,
-      );
-    }
-    metrics.count('Published');
-    logger.info('published', { ...fields, routing_keys: routingKeys, bytes: outgoing[0]?.body.byteLength });
-    return {
+    const publishAll = async (): Promise<void> => {
+      const results = await Promise.allSettled(outgoing.map((m) => ports.publisher.publish(m)));
+      const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+      if (failures.length > 0) throw new PublishFailedError(failures);
+    };
+    const done = {
       messageId: message.messageId,
       status: 'published',
       deliveryId: prepared.route.deliveryId,
       event: prepared.route.event,
       routingKeys,
-    };
+    } as const;
+    try {
+      if (ports.ledger === undefined) await publishAll();
+      else if ((await ports.ledger.once(prepared.key, publishAll)) === 'duplicate') {
+        metrics.count('Deduplicated');
+        logger.info('published before; not again', { ...fields, delivery_key: prepared.key });
+        return { ...done, duplicate: true };
+      }
+    } catch (error) {
+      if (!(error instanceof PublishFailedError)) throw error;
+      const outage = error.failures.every((failure) => failure instanceof BrokerUnavailableError);
+      return fail(
+        'publish_failed',
+        'publish failed; the message will be retried',
+        { routing_keys: routingKeys, errors: error.failures.map((failure) => describeError(failure)) },
+        outage,
+      );
+    }
+    metrics.count('Published');
+    logger.info('published', { ...fields, routing_keys: routingKeys, bytes: outgoing[0]?.body.byteLength });
+    return done;
   } catch (error) {
     return fail('internal_error', 'unexpected error', { error: describeError(error) });
   }

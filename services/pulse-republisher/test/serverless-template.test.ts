@@ -22,10 +22,14 @@ describe('serverless.yml (generated CloudFormation)', () => {
     roleStatements().filter((s) => asArray(s.Action).some((action) => action.startsWith(prefix)));
 
   it('keeps the logical IDs of its stateful resources, so a deploy onto a live stage changes code, not data', () => {
-    expect(template.logicalIds(STATEFUL_TYPES)).toEqual([
+    // The publish ledger's table too (a renamed table would be a new, empty one: every delivery of
+    // the window published again).
+    expect(template.logicalIds([...STATEFUL_TYPES, 'AWS::DynamoDB::Table'])).toEqual([
       'Dashboard',
       'DeadLetterQueueAlarm',
       'PublicTopicSubscription',
+      'PublishLedgerAlarm',
+      'PublishLedgerTable',
       'QueueBacklogAlarm',
       'RepublishDeadLetterQueue',
       'RepublishLogGroup',
@@ -144,7 +148,10 @@ describe('serverless.yml (generated CloudFormation)', () => {
       AMQP_URL_PARAMETER: '/github-webhooks/dev/pulse-amqp-url',
       ARCHIVE_BUCKET: 'github-webhooks-archive-placeholder',
       PULSE_EXCHANGE: 'exchange/github-webhooks/v1',
-      PULSE_EXCHANGE_V2: 'exchange/github-webhooks/v2',
+      PULSE_EXCHANGE_DOTTED: 'exchange/github-webhooks/v3',
+      PUBLISH_LEDGER_TABLE: { Ref: 'PublishLedgerTable' },
+      // GitHub's redelivery window on github.com (the `dedupWindowSeconds` param; 604800 on GHES).
+      DEDUP_WINDOW_SECONDS: '259200',
     });
     expect(JSON.stringify(variables)).not.toMatch(/amqps?:\/\//);
   });
@@ -169,11 +176,60 @@ describe('serverless.yml (generated CloudFormation)', () => {
     for (const s of withAction('sqs:'))
       expect(s.Resource).toEqual([{ 'Fn::GetAtt': ['RepublishQueue', 'Arn'] }]);
     const services = new Set(roleStatements().flatMap((s) => asArray(s.Action).map((a) => a.split(':')[0])));
-    expect([...services].sort()).toEqual(['logs', 's3', 'sqs', 'ssm']);
+    expect([...services].sort()).toEqual(['dynamodb', 'logs', 's3', 'sqs', 'ssm']);
+  });
+
+  it('reads and writes the publish ledger item by item, on its table only', () => {
+    // What Powertools' idempotency calls (a conditional PutItem, GetItem, UpdateItem, DeleteItem);
+    // no Query, no Scan, no batch, no other table.
+    expect(withAction('dynamodb:')).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+        Resource: { 'Fn::GetAtt': ['PublishLedgerTable', 'Arn'] },
+      },
+    ]);
+    expect(ofType('AWS::DynamoDB::Table')).toHaveLength(1);
+  });
+
+  it('keeps the publish ledger in a table as Powertools expects it: key id, TTL on expiration, on demand, PITR, SSE', () => {
+    const table = resource('PublishLedgerTable');
+    expect(table.DeletionPolicy).toBe('Retain');
+    expect(table.UpdateReplacePolicy).toBe('Retain');
+    expect(table.Properties).toEqual({
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+      TimeToLiveSpecification: { AttributeName: 'expiration', Enabled: true },
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      SSESpecification: { SSEEnabled: true },
+    });
+    // CloudFormation names it (a retained table would block a redeploy under a fixed name).
+    expect(table.Properties.TableName).toBeUndefined();
+    expect(template.outputs.PublishLedgerTableName?.Value).toEqual({ Ref: 'PublishLedgerTable' });
+  });
+
+  it('alarms when the publish ledger has failed for 15 minutes (deliveries still published, repeats possible)', () => {
+    expect(resource('PublishLedgerAlarm').Properties).toMatchObject({
+      Namespace: METRIC_NAMESPACE,
+      MetricName: 'LedgerUnavailable',
+      Dimensions: [{ Name: 'service', Value: 'pulse-republisher' }],
+      Statistic: 'Sum',
+      Period: 300,
+      EvaluationPeriods: 3,
+      DatapointsToAlarm: 3,
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: resource('DeadLetterQueueAlarm').Properties.AlarmActions,
+    });
+    expect(METRICS['pulse-republisher']).toContain('LedgerUnavailable');
   });
 
   it('has a dashboard plotting only metrics the service emits and showing every alarm of the stack', () => {
     expect(dashboardProblems(template, METRIC_NAMESPACE, METRICS['pulse-republisher'])).toEqual([]);
     expect(template.dashboard().widgets.length).toBeGreaterThan(2);
+    const plotted = template.dashboard().metrics.map((m) => m.name);
+    expect(plotted).toEqual(expect.arrayContaining(['Published', 'Deduplicated', 'LedgerUnavailable']));
   });
 });

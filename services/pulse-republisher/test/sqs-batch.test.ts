@@ -102,7 +102,7 @@ describe('handleSqsBatch against RabbitMQ', () => {
     expect(h.logger.lines.filter((l) => l.message === 'connected to the broker')).toHaveLength(1);
   });
 
-  it('publishes to v1 only when v2 is disabled', async () => {
+  it('publishes to v1 only when the dotted exchange is disabled', async () => {
     h = await startHarness(broker, { v2: false });
     const deliveries = onePerEvent().map((e) => deliveryOf(underOwner(e, 'mozilla')));
     const response = await handleSqsBatch(

@@ -1,6 +1,7 @@
 import { REPLAY_HEADER } from '@github-webhooks/pulse';
 import { type ConsumeMessage, connect } from 'amqplib';
 import { commandSettings, defineCommand, flagInteger } from '../command';
+import { UsageError } from '../errors';
 import { PULSE_FLAGS, readPulseSettings } from '../serve/serve-config';
 
 export interface ListenOptions {
@@ -74,8 +75,10 @@ export const listenCommand = defineCommand({
 Binds a temporary queue to the exchange and prints one JSON line per message.
 
 Options:
-  --exchange NAME    [PULSE_EXCHANGE] exchange/github-webhooks/v1
-  --pattern P        binding pattern, repeatable (default #); on v2, e.g. mozilla.# or *.*.push
+  --exchange NAME    [PULSE_EXCHANGE] exchange/github-webhooks/v1 (the first name of the list)
+  --dotted           listen on the dotted exchange instead
+  --exchange-dotted NAME [PULSE_EXCHANGE_DOTTED] exchange/github-webhooks/v3
+  --pattern P        binding pattern, repeatable (default #); dotted, e.g. mozilla.# or *.*.push
   --count N          stop after N messages (default: until Ctrl-C)
   --amqp-url URL     [AMQP_URL] amqp://guest:guest@127.0.0.1:5672 (amqp:// only to this machine)
   --allow-insecure-amqp [ALLOW_INSECURE_AMQP] allow a plain-text amqp:// broker on another machine`,
@@ -83,14 +86,19 @@ Options:
     'amqp-url': { type: 'string' },
     'allow-insecure-amqp': { type: 'boolean' },
     exchange: { type: 'string' },
+    dotted: { type: 'boolean' },
+    'exchange-dotted': { type: 'string' },
     pattern: { type: 'string', multiple: true },
     count: { type: 'string', default: '0' },
   },
   async run(values, env) {
     const pulse = readPulseSettings(commandSettings(values, PULSE_FLAGS, env));
+    const exchange = values.dotted ? pulse.exchanges.dotted : pulse.exchanges.original[0];
+    if (exchange === undefined)
+      throw new UsageError('--dotted: the dotted exchange is off (PULSE_EXCHANGE_DOTTED)');
     await listen({
       amqpUrl: pulse.amqpUrl,
-      exchange: pulse.exchanges.v1,
+      exchange,
       patterns: values.pattern ?? ['#'],
       count: flagInteger('count', values.count, { fallback: 0, min: 0, max: 1_000_000 }),
       print: (line) => console.log(line),

@@ -26,7 +26,7 @@ Options:
   --archive DIR|s3:// [ARCHIVE_DIR] ./data
   --amqp-url URL      [AMQP_URL] amqp://guest:guest@127.0.0.1:5672 (amqp:// only to this machine)
   --allow-insecure-amqp [ALLOW_INSECURE_AMQP] allow a plain-text amqp:// broker on another machine
-  --exchange NAME     [PULSE_EXCHANGE], --exchange-v2 NAME|off [PULSE_EXCHANGE_V2]
+  --exchange NAME[,NAME] [PULSE_EXCHANGE], --exchange-dotted NAME|off [PULSE_EXCHANGE_DOTTED]
   --public-events LIST [PUBLIC_EVENTS]`,
   options: {
     archive: { type: 'string' },
@@ -39,7 +39,7 @@ Options:
     'amqp-url': { type: 'string' },
     'allow-insecure-amqp': { type: 'boolean' },
     exchange: { type: 'string' },
-    'exchange-v2': { type: 'string' },
+    'exchange-dotted': { type: 'string' },
     'public-events': { type: 'string' },
   },
   async run(values, env) {

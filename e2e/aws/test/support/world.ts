@@ -1,10 +1,14 @@
 import { readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import {
   type CfnResource,
+  type CfnTableProperties,
+  DynamoDbProxy,
   FirehoseStandIn,
   LambdaProcess,
   PackagedTemplate,
@@ -26,6 +30,33 @@ export type StackName = (typeof STACKS)[number];
 const VISIBILITY_SECONDS = 2;
 
 const client = { region: 'us-east-1', credentials: { accessKeyId: 'stand-in', secretAccessKey: 'stand-in' } };
+
+// dynalite (npm): DynamoDB's JSON protocol on LevelDB, in memory here; it ships no types.
+const dynalite = require('dynalite') as (options: { createTableMs?: number }) => Server;
+
+/** DynamoDB: dynalite, behind the stand-in that answers as DynamoDB where dynalite does not. */
+export class DynamoDb {
+  private constructor(
+    private readonly server: Server,
+    readonly proxy: DynamoDbProxy,
+  ) {}
+
+  static async start(): Promise<DynamoDb> {
+    const server = dynalite({ createTableMs: 0 });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    const proxy = await DynamoDbProxy.start(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    return new DynamoDb(server, proxy);
+  }
+
+  get endpoint(): string {
+    return this.proxy.endpoint;
+  }
+
+  async stop(): Promise<void> {
+    await this.proxy.stop();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
 
 interface Stack {
   readonly dir: string;
@@ -53,6 +84,7 @@ export class AwsWorld {
     readonly fauxqs: Fauxqs,
     readonly firehose: FirehoseStandIn,
     readonly ssm: SsmStandIn,
+    readonly dynamodb: DynamoDb,
     readonly rabbit: RabbitTlsNode,
     /** Between the functions and SNS: cut it and SNS is unreachable. */
     readonly snsProxy: TcpProxy,
@@ -67,10 +99,11 @@ export class AwsWorld {
   }
 
   static async start(): Promise<AwsWorld> {
-    const [fauxqs, firehose, ssm, rabbit] = await Promise.all([
+    const [fauxqs, firehose, ssm, dynamodb, rabbit] = await Promise.all([
       Fauxqs.start(),
       FirehoseStandIn.start(),
       SsmStandIn.start(),
+      DynamoDb.start(),
       RabbitTlsNode.start(),
     ]);
     const snsProxy = await TcpProxy.start({ host: '127.0.0.1', port: fauxqs.port });
@@ -79,7 +112,7 @@ export class AwsWorld {
       StackName,
       Stack
     >;
-    const world = new AwsWorld(fauxqs, firehose, ssm, rabbit, snsProxy, brokerProxy, stacks);
+    const world = new AwsWorld(fauxqs, firehose, ssm, dynamodb, rabbit, snsProxy, brokerProxy, stacks);
     await world.deploy();
     return world;
   }
@@ -129,6 +162,7 @@ export class AwsWorld {
         AWS_ENDPOINT_URL_SNS: `http://localhost:${this.snsProxy.port}`,
         AWS_ENDPOINT_URL_FIREHOSE: this.firehose.endpoint,
         AWS_ENDPOINT_URL_SSM: this.ssm.endpoint,
+        AWS_ENDPOINT_URL_DYNAMODB: this.dynamodb.endpoint,
         NODE_EXTRA_CA_CERTS: this.rabbit.extraCaCerts,
         ...options.environment,
       },
@@ -142,7 +176,13 @@ export class AwsWorld {
     for (const c of [this.s3, this.sqs, this.sns]) c.destroy();
     await this.snsProxy.close();
     await this.brokerProxy.close();
-    await Promise.all([this.fauxqs.stop(), this.firehose.close(), this.ssm.close(), this.rabbit.stop()]);
+    await Promise.all([
+      this.fauxqs.stop(),
+      this.firehose.close(),
+      this.ssm.close(),
+      this.dynamodb.stop(),
+      this.rabbit.stop(),
+    ]);
   }
 
   /** A template value (a string, Ref, GetAtt, Sub) as the deployed stack would have it. */
@@ -217,6 +257,19 @@ export class AwsWorld {
       type: 'SecureString',
     });
     await this.deployRepublisherQueues();
+    await this.deployPublishLedger();
+  }
+
+  /** The republisher's publish ledger, as its template defines the table (key, TTL, billing, SSE). */
+  private async deployPublishLedger(): Promise<void> {
+    const name = 'github-webhooks-e2e-PublishLedgerTable';
+    const table = this.stacks['pulse-republisher'].template.resource('PublishLedgerTable');
+    await this.dynamodb.proxy.createTable(name, table.Properties as unknown as CfnTableProperties);
+    this.physical.set('pulse-republisher/PublishLedgerTable', {
+      ref: name,
+      arn: `arn:aws:dynamodb:us-east-1:000000000000:table/${name}`,
+      name,
+    });
   }
 
   private async deployRepublisherQueues(): Promise<void> {

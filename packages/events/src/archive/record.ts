@@ -145,8 +145,19 @@ export function deliveryKey(record: ArchiveRecord, line: string): string {
     createHash('sha256')
       .update(payloadTextOf(line) ?? JSON.stringify(record.payload))
       .digest('hex');
-  return `${record.delivery_id}/${record.hook_id ?? ''}/${digest.slice(0, 16)}`;
+  return deliveryKeyOf(record.delivery_id, record.hook_id ?? null, digest);
 }
+
+/**
+ * A delivery's identity from its parts (GUID, hook, payload digest): the archive's de-duplication
+ * and Pulse's publish ledger key on it, so a redelivery of one delivery is one, and one event sent
+ * to two hooks is two.
+ */
+export const deliveryKeyOf = (
+  deliveryId: string,
+  hookId: string | null | undefined,
+  sha256: string,
+): string => `${deliveryId}/${hookId ?? ''}/${sha256.slice(0, 16)}`;
 
 const SHA256 = /^[0-9a-f]{64}$/;
 const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;

@@ -53,7 +53,7 @@ export async function startHarness(
     metrics,
     payloads,
     ports: { publisher, payloads, logger, metrics },
-    settings: { policy: defaultPolicy, exchanges: { v1, v2: useV2 ? v2 : undefined } },
+    settings: { policy: defaultPolicy, exchanges: { original: [v1], dotted: useV2 ? v2 : undefined } },
     v1,
     v2,
     allV1,

@@ -1,0 +1,86 @@
+import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import type { PublishLedger } from '@github-webhooks/pulse-republisher';
+
+export interface LedgerOptions {
+  /** How long a published delivery is remembered: GitHub's redelivery window (3 days on github.com, 7 on GHES). */
+  readonly windowMs: number;
+  readonly now?: () => number;
+  /** Forget what is past the window after this many additions (and at open). */
+  readonly pruneEvery?: number;
+  /** Called after a publish is confirmed, before it is written down: where a crash repeats it. */
+  readonly beforeRemember?: (key: string) => void;
+}
+
+/**
+ * The relay's publish ledger, beside its cursor (`relay/ledger.sqlite`): one row per delivery
+ * published to Pulse, kept for the window. SQLite (built into Node 24, `node:sqlite`) rather than a
+ * file of our own: an indexed look-up per message, a write that survives `kill -9` (WAL; `NORMAL`
+ * syncs at checkpoints, so a power cut can forget the last few, which then repeat: never a loss),
+ * and old rows deleted in place, so the file never grows past the window's deliveries.
+ */
+export class SqlitePublishLedger implements PublishLedger {
+  private readonly find: StatementSync;
+  private readonly insert: StatementSync;
+  private readonly forget: StatementSync;
+  private readonly count: StatementSync;
+  /** Deliveries being published now: a second message of one delivery waits for the first. */
+  private readonly inFlight = new Map<string, Promise<void>>();
+  private additions = 0;
+
+  private constructor(
+    private readonly db: DatabaseSync,
+    private readonly options: Required<Omit<LedgerOptions, 'beforeRemember'>> & LedgerOptions,
+  ) {
+    this.find = db.prepare('SELECT 1 FROM published WHERE key = ? AND at >= ?');
+    this.insert = db.prepare('INSERT OR REPLACE INTO published (key, at) VALUES (?, ?)');
+    this.forget = db.prepare('DELETE FROM published WHERE at < ?');
+    this.count = db.prepare('SELECT count(*) AS n FROM published');
+  }
+
+  static open(path: string, options: LedgerOptions): SqlitePublishLedger {
+    const db = new DatabaseSync(path);
+    db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;');
+    db.exec('CREATE TABLE IF NOT EXISTS published (key TEXT PRIMARY KEY, at INTEGER NOT NULL) WITHOUT ROWID');
+    db.exec('CREATE INDEX IF NOT EXISTS published_at ON published (at)');
+    const ledger = new SqlitePublishLedger(db, {
+      now: Date.now,
+      pruneEvery: 1_000,
+      ...options,
+    });
+    ledger.prune();
+    return ledger;
+  }
+
+  async once(key: string, publish: () => Promise<void>): Promise<'published' | 'duplicate'> {
+    for (let running = this.inFlight.get(key); running !== undefined; running = this.inFlight.get(key)) {
+      // The same delivery twice in flight (a redelivery read right after the original): the second
+      // is a duplicate once the first is published, and publishes itself if the first failed.
+      await running.catch(() => undefined);
+    }
+    if (this.find.get(key, this.options.now() - this.options.windowMs) !== undefined) return 'duplicate';
+    const publishing = publish();
+    this.inFlight.set(key, publishing);
+    try {
+      await publishing;
+      this.options.beforeRemember?.(key);
+      this.insert.run(key, this.options.now());
+      if (++this.additions % this.options.pruneEvery === 0) this.prune();
+      return 'published';
+    } finally {
+      this.inFlight.delete(key);
+    }
+  }
+
+  /** Forgets what is past the window: the ledger holds at most the window's deliveries. */
+  prune(): void {
+    this.forget.run(this.options.now() - this.options.windowMs);
+  }
+
+  get size(): number {
+    return Number((this.count.get() as { n: number | bigint }).n);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
