@@ -1,10 +1,14 @@
 import { benchPayloads, connectionsFor, republishPayloads } from './payloads';
 import { type Row, rowKey } from './table';
 
-export type Stage = 'ingestion' | 'republish' | 'compaction' | 'cold-start';
+export type Stage = 'ingestion' | 'republish' | 'compaction' | 'query' | 'cold-start';
 
 /** The (stage, case) rows a run of these stages must produce, from the same case lists the stages use. */
-export function expectedRows(stages: ReadonlySet<Stage>, coldStartServices: readonly string[]): string[] {
+export function expectedRows(
+  stages: ReadonlySet<Stage>,
+  coldStartServices: readonly string[],
+  querySizesMb: readonly number[] = [],
+): string[] {
   const rows: string[] = [];
   if (stages.has('ingestion'))
     for (const payload of benchPayloads())
@@ -14,6 +18,7 @@ export function expectedRows(stages: ReadonlySet<Stage>, coldStartServices: read
   if (stages.has('republish'))
     for (const payload of republishPayloads()) rows.push(rowKey('relay → RabbitMQ', payload.name));
   if (stages.has('compaction')) rows.push(rowKey('compaction', 'raw hour'));
+  if (stages.has('query')) for (const mb of querySizesMb) rows.push(rowKey('query', `${mb} MB`));
   if (stages.has('cold-start'))
     for (const service of coldStartServices) rows.push(rowKey('cold start', service));
   return rows;

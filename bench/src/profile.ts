@@ -9,6 +9,8 @@ export interface Profile {
   /** `scale` multiplies the messages each republish case publishes. */
   readonly republish: { readonly rounds: number; readonly scale: number };
   readonly compaction: { readonly megabytes: number; readonly rounds: number };
+  /** Archive sizes (uncompressed MB) the query stage builds, two at least: memory must not follow size. */
+  readonly query: { readonly sizesMb: readonly number[]; readonly rounds: number };
   readonly coldStart: { readonly runs: number };
 }
 
@@ -17,6 +19,7 @@ export const FULL: Profile = {
   ingestion: { rounds: 3, seconds: 2 },
   republish: { rounds: 3, scale: 1 },
   compaction: { megabytes: 300, rounds: 3 },
+  query: { sizesMb: [1_000, 2_000], rounds: 3 },
   coldStart: { runs: 25 },
 };
 
@@ -25,5 +28,6 @@ export const SMOKE: Profile = {
   ingestion: { rounds: 1, seconds: 1 },
   republish: { rounds: 1, scale: 0.1 },
   compaction: { megabytes: 10, rounds: 1 },
+  query: { sizesMb: [100, 200], rounds: 1 },
   coldStart: { runs: 2 },
 };

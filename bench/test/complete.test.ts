@@ -2,7 +2,7 @@ import { COLD_START_SERVICES } from '../src/cold-start';
 import { expectedRows, missingRows, type Stage } from '../src/complete';
 import { type Row, rowKey } from '../src/table';
 
-const ALL: ReadonlySet<Stage> = new Set(['ingestion', 'republish', 'compaction', 'cold-start']);
+const ALL: ReadonlySet<Stage> = new Set(['ingestion', 'republish', 'compaction', 'query', 'cold-start']);
 const rowOf = (key: string): Row => ({
   key,
   stage: key.split(' | ')[0] ?? key,
@@ -15,7 +15,7 @@ const rowOf = (key: string): Row => ({
 });
 
 describe('the rows a bench run must have', () => {
-  const expected = expectedRows(ALL, COLD_START_SERVICES);
+  const expected = expectedRows(ALL, COLD_START_SERVICES, [100, 200]);
 
   it('lists every stage, case and function the run measures', () => {
     // 3 payloads: two at 10 and 50 connections, 1 MiB at 10 only; a private and a public row each.
@@ -28,6 +28,8 @@ describe('the rows a bench run must have', () => {
         rowKey('relay → RabbitMQ', 'push 1 MiB'),
         rowKey('compaction', 'raw hour'),
         rowKey('cold start', 'delivery-reconciler'),
+        rowKey('query', '100 MB'),
+        rowKey('query', '200 MB'),
       ]),
     );
   });

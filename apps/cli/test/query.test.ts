@@ -108,3 +108,26 @@ describe('github-webhooks query', () => {
     expect(result.err.split('\n')).toHaveLength(1);
   });
 });
+
+describe('listArchiveFiles', () => {
+  it('compares raw records only with the hourly files of their hours and the hours either side', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'gw-query-files-'));
+    const store = new FsObjectStore(root);
+    for (const key of [
+      'hourly/2026/11/27/09.ndjson.gz',
+      'hourly/2026/11/27/13.ndjson.gz',
+      'hourly/2026/11/27/14.ndjson.gz',
+      'hourly/2026/11/27/16.ndjson.gz',
+      'raw/2026/11/27/15/serve-1.ndjson',
+    ])
+      await store.write(key, Buffer.from('{}\n'));
+    const files = await listArchiveFiles(store, root);
+    expect(files.hourly).toHaveLength(4);
+    expect(files.raw).toEqual([join(root, 'raw/2026/11/27/15/serve-1.ndjson')]);
+    expect(files.hourlyNearRaw).toEqual([
+      join(root, 'hourly/2026/11/27/14.ndjson.gz'),
+      join(root, 'hourly/2026/11/27/16.ndjson.gz'),
+    ]);
+    await rm(root, { recursive: true, force: true });
+  });
+});

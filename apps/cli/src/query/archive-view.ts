@@ -4,6 +4,11 @@ import { DAY_COLUMN, QUERY_DATABASE, QUERY_TABLE, RECORD_COLUMNS } from '@github
 export interface ArchiveFiles {
   readonly hourly: readonly string[];
   readonly raw: readonly string[];
+  /**
+   * The hourly files of the hours the raw files hold (and the hours either side): the only ones a
+   * raw record can also be in. Default: every hourly file.
+   */
+  readonly hourlyNearRaw?: readonly string[];
 }
 
 // Payloads are up to 25 MiB (GitHub's limit), over DuckDB's default 16 MiB per JSON object.
@@ -13,32 +18,46 @@ const quote = (text: string) => `'${text.replaceAll("'", "''")}'`;
 const columns = `{${RECORD_COLUMNS.map((c) => `${c.name}: ${quote(c.duckdb)}`).join(', ')}}`;
 const names = RECORD_COLUMNS.map((c) => c.name).join(', ');
 
-function source(files: readonly string[], rank: number): string {
-  return (
-    `SELECT ${names}, ${rank} AS source_rank FROM read_json([${files.map(quote).join(', ')}], ` +
-    `format = 'newline_delimited', columns = ${columns}, maximum_object_size = ${MAX_OBJECT_BYTES})`
-  );
-}
+const read = (files: readonly string[]): string =>
+  `read_json([${files.map(quote).join(', ')}], format = 'newline_delimited', columns = ${columns}, ` +
+  `maximum_object_size = ${MAX_OBJECT_BYTES})`;
 
-const EMPTY = `SELECT ${RECORD_COLUMNS.map((c) => `CAST(NULL AS ${c.duckdb}) AS ${c.name}`).join(', ')}, 0 AS source_rank WHERE false`;
+const EMPTY = `SELECT ${RECORD_COLUMNS.map((c) => `CAST(NULL AS ${c.duckdb}) AS ${c.name}`).join(', ')} WHERE false`;
+const table = (files: readonly string[]): string =>
+  files.length === 0 ? `(${EMPTY})` : `(SELECT ${names} FROM ${read(files)})`;
+
+/** A delivery's identity as columns: GUID, hook and payload digest (format-1 records, without a digest, by GUID and hook). */
+const KEY = `delivery_id, coalesce(hook_id, '') AS hook, coalesce(payload_sha256, '') AS digest`;
+const SAME_KEY = (a: string, b: string) =>
+  `${a}.delivery_id = ${b}.delivery_id AND coalesce(${a}.hook_id, '') = ${b}.hook AND coalesce(${a}.payload_sha256, '') = ${b}.digest`;
 
 /**
  * The statements that make `github_webhooks.deliveries` (and plain `deliveries`) over a local
- * archive, with the columns of the Athena table (RECORD_COLUMNS, then `day`). A delivery is
- * GUID, hook and payload digest: one in both an hourly file and a raw file not yet disposed of,
- * or redelivered, is one row (the hourly file's first, as the compactor keeps the first arrival).
+ * archive, with the columns of the Athena table (RECORD_COLUMNS, then `day`). A delivery is GUID,
+ * hook and payload digest: one in both an hourly file and a raw file not yet disposed of, or
+ * redelivered, is one row (the hourly file's, else the first arrival, as the compactor keeps).
+ *
+ * Only what can hold duplicates is de-duplicated, over the keys alone, so a query reads only the
+ * columns it names and memory does not grow with the archive: hourly files are de-duplicated by the
+ * compactor and pass as they are; a raw record is kept when it is its key's first arrival among the
+ * raw files and its key is not in the hourly files of its hours (a join on key columns, never a
+ * window carrying payloads). Byte-identical copies of one arrival (same key, same time; Firehose
+ * retries, not a local archive's) would both be kept.
  */
 export function archiveViewStatements(files: ArchiveFiles): string[] {
-  const parts = [
-    ...(files.hourly.length > 0 ? [source(files.hourly, 0)] : []),
-    ...(files.raw.length > 0 ? [source(files.raw, 1)] : []),
-  ];
-  const union = parts.length === 0 ? EMPTY : parts.join(' UNION ALL ');
+  const hourly = table(files.hourly);
+  const raw = table(files.raw);
+  const near = table(files.hourlyNearRaw ?? files.hourly);
+  const rawKept =
+    files.raw.length === 0
+      ? `(${EMPTY})`
+      : `(SELECT r.* FROM ${raw} AS r ` +
+        `JOIN (SELECT ${KEY}, min(received_at) AS first_at FROM ${raw} GROUP BY ALL) AS f ` +
+        `ON ${SAME_KEY('r', 'f')} AND r.received_at = f.first_at ` +
+        `WHERE NOT EXISTS (SELECT 1 FROM (SELECT ${KEY} FROM ${near}) AS h WHERE ${SAME_KEY('r', 'h')}))`;
   const view =
-    `SELECT ${names}, replace(substr(received_at, 1, 10), '-', '/') AS ${DAY_COLUMN} FROM (` +
-    `SELECT *, row_number() OVER (PARTITION BY delivery_id, coalesce(hook_id, ''), ` +
-    `coalesce(payload_sha256, md5(CAST(payload AS VARCHAR))) ORDER BY source_rank, received_at) AS copy ` +
-    `FROM (${union})) WHERE copy = 1`;
+    `SELECT ${names}, replace(substr(received_at, 1, 10), '-', '/') AS ${DAY_COLUMN} ` +
+    `FROM (SELECT * FROM ${hourly} UNION ALL SELECT * FROM ${rawKept})`;
   return [
     `CREATE SCHEMA ${QUERY_DATABASE}`,
     `CREATE VIEW ${QUERY_DATABASE}.${QUERY_TABLE} AS ${view}`,
