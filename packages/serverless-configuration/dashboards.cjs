@@ -149,8 +149,13 @@ const DASHBOARDS = {
       [
         [
           {
-            title: 'Published to Pulse / failed',
-            metrics: own('pulse-republisher', ['Published', 'PublishFailed', 'BrokerUnavailable']),
+            title: 'Published to Pulse / deduplicated (published before) / failed',
+            metrics: own('pulse-republisher', [
+              'Published',
+              'Deduplicated',
+              'PublishFailed',
+              'BrokerUnavailable',
+            ]),
           },
           {
             title: 'Refused (private, bad message)',
@@ -176,8 +181,33 @@ const DASHBOARDS = {
             ],
           },
         ],
+        [
+          {
+            title: 'Publish ledger: unavailable (published without it, a repeat possible)',
+            metrics: own('pulse-republisher', ['LedgerUnavailable']),
+          },
+          {
+            title: 'Publish ledger table: consumed write / read units',
+            metrics: [
+              [
+                'AWS/DynamoDB',
+                'ConsumedWriteCapacityUnits',
+                'TableName',
+                ref('PublishLedgerTable'),
+                { stat: 'Sum' },
+              ],
+              [
+                'AWS/DynamoDB',
+                'ConsumedReadCapacityUnits',
+                'TableName',
+                ref('PublishLedgerTable'),
+                { stat: 'Sum' },
+              ],
+            ],
+          },
+        ],
       ],
-      ['DeadLetterQueueAlarm', 'SubscriptionDeadLetterQueueAlarm', 'QueueBacklogAlarm'],
+      ['DeadLetterQueueAlarm', 'SubscriptionDeadLetterQueueAlarm', 'QueueBacklogAlarm', 'PublishLedgerAlarm'],
     );
   },
   'archive-compactor': () =>

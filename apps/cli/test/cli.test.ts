@@ -42,6 +42,13 @@ describe('github-webhooks command line', () => {
       /secret_scanning_alert events are never public and cannot be allowlisted/,
     ],
     [['serve', '--secret', 'a-long-enough-secret', '--secret', 'short'], 2, /entry 2 has 5 characters/],
+    [
+      ['serve', '--secret', 'a-long-enough-secret', '--exchange-dotted', 'exchange/github-webhooks/v2'],
+      2,
+      /PULSE_EXCHANGE_DOTTED must not be exchange\/github-webhooks\/v2: the original format goes, or went, there/,
+    ],
+    [['serve', '--secret', 'a-long-enough-secret', '--exchange-v2', 'x/v2'], 2, /exchange-v2/],
+    [['listen', '--dotted', '--exchange-dotted', 'off'], 2, /the dotted exchange is off/],
     [['replay'], 2, /--from is required/],
     [['replay', '--from', 'yesterday', '--dry-run'], 2, /--from must be an hour/],
     [['compact', '--disposal', 'shred'], 2, /--disposal must be delete or tag/],
@@ -50,6 +57,21 @@ describe('github-webhooks command line', () => {
       ['serve', '--secret', 'a-long-enough-secret', '--lateness', '0'],
       2,
       /LATENESS_SECONDS must be a whole number from 30/,
+    ],
+    [
+      ['serve', '--secret', 'a-long-enough-secret', '--body-grace', '0'],
+      2,
+      /BODY_GRACE_SECONDS must be a whole/,
+    ],
+    [
+      ['serve', '--secret', 'a-long-enough-secret', '--body-min-rate', '1k'],
+      2,
+      /BODY_MIN_BYTES_PER_SECOND must be a whole number from 0/,
+    ],
+    [
+      ['serve', '--secret', 'a-long-enough-secret', '--body-idle', '0'],
+      2,
+      /BODY_IDLE_SECONDS must be a whole/,
     ],
     [['stats', '--nope'], 2, /Unknown option '--nope'/],
     [
@@ -123,7 +145,7 @@ describe('github-webhooks serve (the built command)', () => {
           WEBHOOK_SECRETS: TEST_SECRET,
           ARCHIVE_DIR: dir,
           PULSE_EXCHANGE: `test/cli-${process.pid}/v1`,
-          PULSE_EXCHANGE_V2: 'off',
+          PULSE_EXCHANGE_DOTTED: 'off',
         },
       },
     );

@@ -14,6 +14,8 @@ export const METRICS = {
     'RejectedUnsupportedMediaType',
     'RejectedInvalidHeader',
     'RejectedPayloadTooLarge',
+    // A body arriving slower than the minimum rate, ended by the local server (node:http adapter).
+    'RejectedSlowBody',
     'RejectedInvalidSignature',
     'RejectedMalformedPayload',
     'SecretsUnavailable',
@@ -29,7 +31,17 @@ export const METRICS = {
     'PrivatizedUnknownAction',
     'PrivatizedPrivateRepositoryReferenced',
   ],
-  'pulse-republisher': ['Published', 'PublishFailed', 'RefusedPrivate', 'BadMessage', 'BrokerUnavailable'],
+  'pulse-republisher': [
+    'Published',
+    'PublishFailed',
+    'RefusedPrivate',
+    'BadMessage',
+    'BrokerUnavailable',
+    // Published before within the ledger's window (a redelivery, a retried batch): not published again.
+    'Deduplicated',
+    // The publish ledger (DynamoDB) could not be read or written: published without it (a repeat possible).
+    'LedgerUnavailable',
+  ],
   'archive-compactor': [
     'HoursCompacted',
     'RecordsWritten',

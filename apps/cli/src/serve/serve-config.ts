@@ -1,4 +1,5 @@
 import { GITHUB_MAX_PAYLOAD_BYTES, type PrivacyPolicy, parsePublicEvents } from '@github-webhooks/events';
+import { DEFAULT_SLOW_BODY_RULE, type SlowBodyRule } from '@github-webhooks/ingestion';
 import { checkBrokerUrl, type Exchanges, readExchanges } from '@github-webhooks/pulse';
 import { checkSecrets, describeRefused, type Env, type Settings, splitList } from '@github-webhooks/runtime';
 import { commandSettings } from '../command';
@@ -28,6 +29,8 @@ export interface ServeConfig {
   readonly unhealthyAfterMs: number;
   /** Tries of a message the broker refuses before it is dead-lettered. */
   readonly relayMaxAttempts: number;
+  /** How long the relay's publish ledger remembers a delivery (0: no ledger, at least once). */
+  readonly dedupWindowMs: number;
   readonly limits: ServerLimits;
   /** How often the reconciler runs; 0 (the default) turns it off. */
   readonly reconcileIntervalMs: number;
@@ -44,7 +47,7 @@ export interface ServeFlags {
   readonly archive?: string | undefined;
   readonly 'amqp-url'?: string | undefined;
   readonly exchange?: string | undefined;
-  readonly 'exchange-v2'?: string | undefined;
+  readonly 'exchange-dotted'?: string | undefined;
   readonly 'public-events'?: string | undefined;
   readonly 'compact-every'?: string | undefined;
   readonly lateness?: string | undefined;
@@ -52,15 +55,22 @@ export interface ServeFlags {
   readonly 'allow-insecure-amqp'?: boolean | undefined;
   readonly 'unhealthy-after'?: string | undefined;
   readonly 'relay-max-attempts'?: string | undefined;
+  readonly 'dedup-window'?: string | undefined;
   readonly 'request-timeout'?: string | undefined;
   readonly 'headers-timeout'?: string | undefined;
   readonly 'max-connections'?: string | undefined;
   readonly 'max-body-in-flight'?: string | undefined;
+  readonly 'body-grace'?: string | undefined;
+  readonly 'body-min-rate'?: string | undefined;
+  readonly 'body-idle'?: string | undefined;
   readonly 'reconcile-every'?: string | undefined;
   readonly 'reconcile-hook'?: readonly string[] | undefined;
   readonly 'dashboard-host'?: string | undefined;
   readonly 'dashboard-port'?: string | undefined;
   readonly 'dashboard-token'?: string | undefined;
+  readonly 'dashboard-allowed-hosts'?: string | undefined;
+  readonly 'dashboard-trust-proxy'?: boolean | undefined;
+  readonly 'dashboard-session-hours'?: string | undefined;
 }
 
 /** The broker, exchanges and allowlist flags that serve, replay and listen share, and their variables. */
@@ -68,7 +78,7 @@ export const PULSE_FLAGS = {
   'amqp-url': 'AMQP_URL',
   'allow-insecure-amqp': 'ALLOW_INSECURE_AMQP',
   exchange: 'PULSE_EXCHANGE',
-  'exchange-v2': 'PULSE_EXCHANGE_V2',
+  'exchange-dotted': 'PULSE_EXCHANGE_DOTTED',
   'public-events': 'PUBLIC_EVENTS',
 } as const;
 
@@ -82,10 +92,14 @@ export const SERVE_FLAGS = {
   lateness: 'LATENESS_SECONDS',
   'unhealthy-after': 'UNHEALTHY_AFTER_SECONDS',
   'relay-max-attempts': 'RELAY_MAX_ATTEMPTS',
+  'dedup-window': 'DEDUP_WINDOW_SECONDS',
   'request-timeout': 'REQUEST_TIMEOUT_SECONDS',
   'headers-timeout': 'HEADERS_TIMEOUT_SECONDS',
   'max-connections': 'MAX_CONNECTIONS',
   'max-body-in-flight': 'MAX_BODY_MIB_IN_FLIGHT',
+  'body-grace': 'BODY_GRACE_SECONDS',
+  'body-min-rate': 'BODY_MIN_BYTES_PER_SECOND',
+  'body-idle': 'BODY_IDLE_SECONDS',
   'reconcile-every': 'RECONCILE_EVERY_SECONDS',
   'reconcile-hook': 'RECONCILE_HOOKS',
   ...DASHBOARD_FLAGS,
@@ -121,10 +135,14 @@ export function readServeConfig(flags: ServeFlags, env: Env): ServeConfig {
     unhealthyAfterMs:
       1000 * settings.integer('UNHEALTHY_AFTER_SECONDS', { fallback: 60, min: 1, max: 86_400 }),
     relayMaxAttempts: settings.integer('RELAY_MAX_ATTEMPTS', { fallback: 5, min: 1, max: 1_000 }),
+    // GitHub's redelivery window: 3 days on github.com (7 on GHES: set 604800).
+    dedupWindowMs:
+      1000 * settings.integer('DEDUP_WINDOW_SECONDS', { fallback: 259_200, min: 0, max: 30 * 86_400 }),
     limits: {
       maxBodyBytes: GITHUB_MAX_PAYLOAD_BYTES,
       maxBodyBytesInFlight:
         MIB * settings.integer('MAX_BODY_MIB_IN_FLIGHT', { fallback: 128, min: 1, max: 65_536 }),
+      slowBody: readSlowBodyRule(settings),
       // GitHub gives up after 10 s: a request taking much longer than that is not GitHub's.
       requestTimeoutMs:
         1000 * settings.integer('REQUEST_TIMEOUT_SECONDS', { fallback: 30, min: 1, max: 3_600 }),
@@ -135,6 +153,24 @@ export function readServeConfig(flags: ServeFlags, env: Env): ServeConfig {
     reconcileIntervalMs,
     reconcile: reconcileIntervalMs > 0 ? readReconcileSettings(settings, archiveDir) : undefined,
     dashboard: readDashboardConfig(settings),
+  };
+}
+
+/**
+ * How slowly a body may arrive (ingestion's DEFAULT_SLOW_BODY_RULE, in whole seconds): GitHub
+ * sends a body at once, so only a client holding its connection meets it.
+ */
+function readSlowBodyRule(settings: Settings): SlowBodyRule {
+  const { graceMs, minBytesPerSecond, maxIdleMs } = DEFAULT_SLOW_BODY_RULE;
+  return {
+    graceMs: 1000 * settings.integer('BODY_GRACE_SECONDS', { fallback: graceMs / 1000, min: 1, max: 3_600 }),
+    minBytesPerSecond: settings.integer('BODY_MIN_BYTES_PER_SECOND', {
+      fallback: minBytesPerSecond,
+      min: 0,
+      max: 1_073_741_824,
+    }),
+    maxIdleMs:
+      1000 * settings.integer('BODY_IDLE_SECONDS', { fallback: maxIdleMs / 1000, min: 1, max: 3_600 }),
   };
 }
 

@@ -17,6 +17,7 @@ import { DiskArchive } from '../local/disk-archive';
 import { GroupCommitFile } from '../local/group-commit-file';
 import { LocalTopics } from '../local/local-topics';
 import { ArchiveRelay } from '../relay/archive-relay';
+import { SqlitePublishLedger } from '../relay/publish-ledger';
 import { BrokerState } from './broker-state';
 import { CompactionTimer } from './compaction-timer';
 import { healthReport } from './health';
@@ -46,6 +47,8 @@ const LOCAL_LIMITS: SizeLimits = {
 export interface StackTuning {
   /** Longest wait between tries while the broker is away. Default 30 s. */
   readonly maxRetryMs?: number;
+  /** Called between the broker's confirm and the ledger's write (a fault-injection test kills there). */
+  readonly beforeRemember?: (key: string) => void;
 }
 
 /**
@@ -70,6 +73,14 @@ export async function startStack(
     connectionName: 'github-webhooks serve',
     observer: broker.observer,
   });
+  // One message per delivery on Pulse: the ledger beside the relay's cursor (0: at least once).
+  const ledger =
+    config.dedupWindowMs > 0
+      ? SqlitePublishLedger.open(join(config.archiveDir, 'relay', 'ledger.sqlite'), {
+          windowMs: config.dedupWindowMs,
+          ...(tuning.beforeRemember === undefined ? {} : { beforeRemember: tuning.beforeRemember }),
+        })
+      : undefined;
   const relay = await ArchiveRelay.open({
     root: config.archiveDir,
     archive,
@@ -77,7 +88,7 @@ export async function startStack(
       republishBatch(
         messages,
         { policy: config.policy, exchanges: config.exchanges, recheck: 'recorded' },
-        { publisher, payloads: store, logger, metrics },
+        { publisher, payloads: store, logger, metrics, ...(ledger === undefined ? {} : { ledger }) },
       ),
     deadLetter: (line) => deadLetter.append(line),
     logger: logger.child({ component: 'relay' }),
@@ -134,6 +145,8 @@ export async function startStack(
     health,
     ...config.limits,
     onError: (error) => logger.error('request failed', { error: describeError(error) }),
+    logger,
+    metrics,
   });
   const port = await listen(server, config.port, config.host);
   const dashboard =
@@ -187,6 +200,7 @@ export async function startStack(
       await publisher.close();
       await archive.close();
       await deadLetter.close();
+      ledger?.close();
       logger.info('stopped', {
         relay_pending: relay.state.pending,
         relay_backlog_bytes: relay.state.backlogBytes,
