@@ -16,6 +16,11 @@ import { ArchiveBusyError, UsageError } from '../errors';
 import { parseTime } from '../parse-time';
 import { Progress } from '../progress';
 import { relayPassedOnDisk } from '../relay/relay-passed';
+import { SERVE_SETTINGS } from '../serve/serve-settings';
+import { flagIntegerOf, settingOf } from '../settings/declare';
+
+/** serve's lateness setting: the same default and bounds for an hour compacted by the command. */
+const LATENESS = settingOf(SERVE_SETTINGS, 'lateness');
 
 export interface CompactCommandDeps {
   /** The compactor's clock: which hours are closed. Default: the system's. */
@@ -39,7 +44,7 @@ Options:
   --hour YYYY-MM-DDTHH              compact this hour only (once it has closed)
   --all                             compact every closed hour that needs it (the default)
   --legacy-prefix PREFIX            import the original system's archive under PREFIX
-  --lateness SECONDS                wait after an hour ends before compacting it (default 120, at least 30)
+  --lateness SECONDS                wait after an hour ends before compacting it (default ${LATENESS.default}, at least ${LATENESS.min})
   --buffer SECONDS                  Firehose buffer interval (default 900 for s3://, 0 for a directory)
   --disposal delete|tag             what happens to compacted raw objects (default delete)
   --json                            print the report as JSON
@@ -53,7 +58,7 @@ archive, a raw file is removed only once serve's relay has read it to its end
       hour: { type: 'string' },
       all: { type: 'boolean' },
       'legacy-prefix': { type: 'string' },
-      lateness: { type: 'string', default: '120' },
+      lateness: { type: 'string' },
       buffer: { type: 'string' },
       disposal: { type: 'string', default: 'delete' },
       json: { type: 'boolean' },
@@ -64,7 +69,7 @@ archive, a raw file is removed only once serve's relay has read it to its end
         throw new UsageError('--disposal must be delete or tag');
       if (values.hour && values.all) throw new UsageError('give --hour or --all, not both');
       const rule = {
-        latenessMs: 1000 * flagInteger('lateness', values.lateness, { fallback: 120, min: 30, max: 86_400 }),
+        latenessMs: 1000 * flagIntegerOf(LATENESS, values.lateness),
         bufferMs:
           1000 *
           flagInteger('buffer', values.buffer, {

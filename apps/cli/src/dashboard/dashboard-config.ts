@@ -1,5 +1,7 @@
 import type { Settings } from '@github-webhooks/runtime';
 import { UsageError } from '../errors';
+import { DASHBOARD_SETTINGS } from '../serve/serve-settings';
+import { DeclaredSettings } from '../settings/declare';
 import { type AllowedHost, parseAllowedHosts } from './host-check';
 
 export interface DashboardConfig {
@@ -15,15 +17,6 @@ export interface DashboardConfig {
   readonly sessionMs: number;
 }
 
-export const DASHBOARD_FLAGS = {
-  'dashboard-host': 'DASHBOARD_HOST',
-  'dashboard-port': 'DASHBOARD_PORT',
-  'dashboard-token': 'DASHBOARD_TOKEN',
-  'dashboard-allowed-hosts': 'DASHBOARD_ALLOWED_HOSTS',
-  'dashboard-trust-proxy': 'DASHBOARD_TRUST_PROXY',
-  'dashboard-session-hours': 'DASHBOARD_SESSION_HOURS',
-} as const;
-
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
 export const isLoopback = (host: string): boolean => LOOPBACK.test(host);
 
@@ -34,8 +27,9 @@ export const isLoopback = (host: string): boolean => LOOPBACK.test(host);
  */
 export function readDashboardConfig(settings: Settings): DashboardConfig | undefined {
   if (settings.optional('DASHBOARD_PORT') === 'off') return undefined;
-  const port = settings.integer('DASHBOARD_PORT', { fallback: 8081, min: 0, max: 65_535 });
-  const host = settings.string('DASHBOARD_HOST', '127.0.0.1');
+  const declared = new DeclaredSettings(settings, DASHBOARD_SETTINGS);
+  const port = declared.integer('DASHBOARD_PORT');
+  const host = declared.string('DASHBOARD_HOST');
   const token = settings.optional('DASHBOARD_TOKEN');
   if (token !== undefined && token.length < 16)
     throw new UsageError(`DASHBOARD_TOKEN has ${token.length} characters; it needs at least 16`);
@@ -48,7 +42,7 @@ export function readDashboardConfig(settings: Settings): DashboardConfig | undef
     port,
     token,
     allowedHosts: settings.parsed('DASHBOARD_ALLOWED_HOSTS', parseAllowedHosts),
-    trustProxy: settings.boolean('DASHBOARD_TRUST_PROXY', false),
-    sessionMs: 3_600_000 * settings.integer('DASHBOARD_SESSION_HOURS', { fallback: 12, min: 1, max: 720 }),
+    trustProxy: declared.boolean('DASHBOARD_TRUST_PROXY'),
+    sessionMs: 3_600_000 * declared.integer('DASHBOARD_SESSION_HOURS'),
   };
 }

@@ -1,0 +1,164 @@
+import type { ParseArgsOptionsConfig } from 'node:util';
+import { Settings } from '@github-webhooks/runtime';
+
+/**
+ * One setting of a command, declared once as data (the shape of taskcluster's config.yml): its flag,
+ * the environment variable it stands for (the Lambdas' names), its type, default and bounds, and
+ * its help. The parser's options, the flags' type, `--help`, the reader's defaults and bounds, and
+ * the docs' settings table are all derived from these.
+ */
+export interface SettingSpec {
+  readonly flag: string;
+  /** The environment variable; absent for a flag that stands for none. */
+  readonly env?: string;
+  readonly kind: 'string' | 'integer' | 'boolean' | 'list' | 'repeatable';
+  /** What the value is, for `--help` (`N`, `SECONDS`, `URL`). */
+  readonly value?: string;
+  /** As `--help` and the docs show it. */
+  readonly default?: string;
+  readonly min?: number;
+  readonly max?: number;
+  readonly help: string;
+}
+
+type OptionOf<S extends SettingSpec> = S['kind'] extends 'boolean'
+  ? { readonly type: 'boolean' }
+  : S['kind'] extends 'repeatable'
+    ? { readonly type: 'string'; readonly multiple: true }
+    : { readonly type: 'string' };
+
+/** The parseArgs options of a list of settings, typed from it. */
+export type OptionsOf<L extends readonly SettingSpec[]> = {
+  readonly [S in L[number] as S['flag']]: OptionOf<S>;
+};
+
+/** The flags' values, as parseArgs gives them (every flag optional). */
+export type FlagsOf<L extends readonly SettingSpec[]> = {
+  readonly [S in L[number] as S['flag']]?:
+    | (S['kind'] extends 'boolean' ? boolean : S['kind'] extends 'repeatable' ? readonly string[] : string)
+    | undefined;
+};
+
+export function parseOptions<const L extends readonly SettingSpec[]>(specs: L): OptionsOf<L> {
+  const options: Record<string, { type: 'string' | 'boolean'; multiple?: true }> = {};
+  for (const spec of specs)
+    options[spec.flag] =
+      spec.kind === 'boolean'
+        ? { type: 'boolean' }
+        : spec.kind === 'repeatable'
+          ? { type: 'string', multiple: true }
+          : { type: 'string' };
+  return options as unknown as OptionsOf<L> & ParseArgsOptionsConfig;
+}
+
+/** Each flag that stands for an environment variable, and that variable (commandSettings reads flags then env). */
+export function flagVariables(specs: readonly SettingSpec[]): Readonly<Record<string, string>> {
+  return Object.fromEntries(specs.flatMap((s) => (s.env === undefined ? [] : [[s.flag, s.env]])));
+}
+
+const left = (spec: SettingSpec) => `  --${spec.flag}${spec.value === undefined ? '' : ` ${spec.value}`}`;
+
+const COLUMN = 27;
+const LINE = 100;
+
+/** Words laid into lines of at most LINE characters, each after the first indented to COLUMN. */
+function wrap(first: string, words: readonly string[]): string {
+  const lines = [first];
+  for (const word of words) {
+    const current = lines.at(-1) ?? '';
+    if (current.length + 1 + word.length > LINE && current.trim() !== '')
+      lines.push(`${' '.repeat(COLUMN)}${word}`);
+    else lines[lines.length - 1] = current.endsWith(' ') ? `${current}${word}` : `${current} ${word}`;
+  }
+  return lines.join('\n');
+}
+
+/** The options part of `--help`: flag, variable, default, help; wrapped under the help column. */
+export function helpText(specs: readonly SettingSpec[]): string {
+  return specs
+    .map((spec) => {
+      const head = left(spec);
+      const start = head.length < COLUMN ? head + ' '.repeat(COLUMN - head.length) : `${head} `;
+      const variable = spec.env === undefined ? [] : [`[${spec.env}]`];
+      const fallback = spec.default === undefined ? [] : [`${spec.default}:`];
+      return wrap(start, [...variable, ...fallback, ...spec.help.split(' ')]);
+    })
+    .join('\n');
+}
+
+/** The docs' settings table (Markdown): variable, flag, default, meaning. */
+export function settingsTable(specs: readonly SettingSpec[]): string {
+  const rows = specs.map((s) => {
+    const bounds =
+      s.min === undefined ? '' : ` (${s.min}–${s.max === undefined ? '' : s.max.toLocaleString('en')})`;
+    const code = (text: string | undefined) => (text === undefined ? '–' : `\`${text}\``);
+    // Markdown: a pipe would end the cell, an angle bracket open an HTML tag.
+    const help = s.help.replaceAll('|', '\\|').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+    return `| ${code(s.env)} | \`--${s.flag}\` | ${code(s.default)}${bounds} | ${help} |`;
+  });
+  return ['| variable | flag | default | meaning |', '| --- | --- | --- | --- |', ...rows].join('\n');
+}
+
+/** Reads declared settings with the declaration's defaults and bounds, so they are written once. */
+export class DeclaredSettings {
+  private readonly byEnv: ReadonlyMap<string, SettingSpec>;
+
+  constructor(
+    readonly settings: Settings,
+    specs: readonly SettingSpec[],
+  ) {
+    this.byEnv = new Map(specs.flatMap((s) => (s.env === undefined ? [] : [[s.env, s]])));
+  }
+
+  private spec(env: string): SettingSpec {
+    const spec = this.byEnv.get(env);
+    if (spec === undefined) throw new Error(`${env} is not a declared setting`);
+    return spec;
+  }
+
+  integer(env: string): number {
+    const spec = this.spec(env);
+    if (
+      spec.kind !== 'integer' ||
+      spec.min === undefined ||
+      spec.max === undefined ||
+      spec.default === undefined
+    )
+      throw new Error(`${env} is not declared as an integer with a default and bounds`);
+    return this.settings.integer(env, { fallback: Number(spec.default), min: spec.min, max: spec.max });
+  }
+
+  string(env: string): string {
+    return this.settings.string(env, this.spec(env).default ?? '');
+  }
+
+  boolean(env: string): boolean {
+    return this.settings.boolean(env, this.spec(env).default === 'true');
+  }
+}
+
+/** One declared setting by its flag (shared between commands, e.g. serve's and compact's lateness). */
+export function settingOf<const L extends readonly SettingSpec[]>(
+  specs: L,
+  flag: L[number]['flag'],
+): SettingSpec {
+  const spec = specs.find((s) => s.flag === flag);
+  if (spec === undefined) throw new Error(`--${flag} is not declared`);
+  return spec;
+}
+
+/** A declared integer given only as a flag, with the declaration's default and bounds; errors name the flag. */
+export function flagIntegerOf(spec: SettingSpec, value: string | undefined): number {
+  if (
+    spec.kind !== 'integer' ||
+    spec.min === undefined ||
+    spec.max === undefined ||
+    spec.default === undefined
+  )
+    throw new Error(`--${spec.flag} is not declared as an integer with a default and bounds`);
+  return new Settings({ [`--${spec.flag}`]: value }).integer(`--${spec.flag}`, {
+    fallback: Number(spec.default),
+    min: spec.min,
+    max: spec.max,
+  });
+}
