@@ -35,6 +35,7 @@ const turbo = spawnSync(
     'run',
     'lint',
     'lint:deps',
+    'lint:budgets',
     'typecheck',
     'test',
     '--concurrency=2',

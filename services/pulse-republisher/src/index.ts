@@ -2,6 +2,7 @@
 export * from './config';
 export * from './errors';
 export * from './message-payload';
+export * from './one-per-key';
 export * from './parse-message';
 export * from './ports';
 export * from './prepare-message';

@@ -1,5 +1,5 @@
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
-import type { PublishLedger } from '@github-webhooks/pulse-republisher';
+import { OnePerKey, type PublishLedger } from '@github-webhooks/pulse-republisher';
 
 export interface LedgerOptions {
   /** How long a published delivery is remembered: GitHub's redelivery window (3 days on github.com, 7 on GHES). */
@@ -24,7 +24,7 @@ export class SqlitePublishLedger implements PublishLedger {
   private readonly forget: StatementSync;
   private readonly count: StatementSync;
   /** Deliveries being published now: a second message of one delivery waits for the first. */
-  private readonly inFlight = new Map<string, Promise<void>>();
+  private readonly serial = new OnePerKey<'published' | 'duplicate'>();
   private additions = 0;
 
   private constructor(
@@ -51,24 +51,15 @@ export class SqlitePublishLedger implements PublishLedger {
     return ledger;
   }
 
-  async once(key: string, publish: () => Promise<void>): Promise<'published' | 'duplicate'> {
-    for (let running = this.inFlight.get(key); running !== undefined; running = this.inFlight.get(key)) {
-      // The same delivery twice in flight (a redelivery read right after the original): the second
-      // is a duplicate once the first is published, and publishes itself if the first failed.
-      await running.catch(() => undefined);
-    }
-    if (this.find.get(key, this.options.now() - this.options.windowMs) !== undefined) return 'duplicate';
-    const publishing = publish();
-    this.inFlight.set(key, publishing);
-    try {
-      await publishing;
+  once(key: string, publish: () => Promise<void>): Promise<'published' | 'duplicate'> {
+    return this.serial.run(key, async () => {
+      if (this.find.get(key, this.options.now() - this.options.windowMs) !== undefined) return 'duplicate';
+      await publish();
       this.options.beforeRemember?.(key);
       this.insert.run(key, this.options.now());
       if (++this.additions % this.options.pruneEvery === 0) this.prune();
       return 'published';
-    } finally {
-      this.inFlight.delete(key);
-    }
+    });
   }
 
   /** Forgets what is past the window: the ledger holds at most the window's deliveries. */

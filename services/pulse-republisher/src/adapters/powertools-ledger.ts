@@ -21,6 +21,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { describeError, type Logger, type Metrics } from '@github-webhooks/runtime';
 import type { Context } from 'aws-lambda';
 import { PublishFailedError } from '../errors';
+import { OnePerKey } from '../one-per-key';
 import type { PublishLedger, RepublisherMetric } from '../ports';
 
 export interface PowertoolsLedgerOptions {
@@ -48,7 +49,7 @@ export class PowertoolsPublishLedger implements PublishLedger {
     publish: () => Promise<void>,
   ) => Promise<void>;
   /** Deliveries being published by this container: a second message of one waits for the first. */
-  private readonly inFlight = new Map<string, Promise<unknown>>();
+  private readonly serial = new OnePerKey<'published' | 'duplicate'>();
 
   constructor(private readonly options: PowertoolsLedgerOptions) {
     this.config = new IdempotencyConfig({
@@ -77,20 +78,12 @@ export class PowertoolsPublishLedger implements PublishLedger {
     this.config.registerLambdaContext(context as Context);
   }
 
-  async once(key: string, publish: () => Promise<void>): Promise<'published' | 'duplicate'> {
-    for (let running = this.inFlight.get(key); running !== undefined; running = this.inFlight.get(key)) {
-      // The same delivery twice in one batch (SNS's or GitHub's duplicate): the second would find
-      // the first's INPROGRESS item and fail; it waits, then is a duplicate (or publishes if the
-      // first failed).
-      await running.catch(() => undefined);
-    }
-    const attempt = this.attempt(key, publish);
-    this.inFlight.set(key, attempt);
-    try {
-      return await attempt;
-    } finally {
-      if (this.inFlight.get(key) === attempt) this.inFlight.delete(key);
-    }
+  /**
+   * The same delivery twice in one batch (SNS's or GitHub's duplicate) would find the first's
+   * INPROGRESS item and fail: the second waits, then is a duplicate (or publishes if the first failed).
+   */
+  once(key: string, publish: () => Promise<void>): Promise<'published' | 'duplicate'> {
+    return this.serial.run(key, () => this.attempt(key, publish));
   }
 
   private async attempt(key: string, publish: () => Promise<void>): Promise<'published' | 'duplicate'> {
