@@ -23,6 +23,7 @@ const workspaces = [
         .map((entry) => join(dir, entry.name)),
     ),
   'bench',
+  'schemas',
 ];
 const report = (ws) => join(ws, 'reports', 'jest.json');
 for (const ws of workspaces) rmSync(report(ws), { force: true });
