@@ -24,6 +24,7 @@ const workspaces = [
     ),
   'bench',
   'schemas',
+  'docs',
 ];
 const report = (ws) => join(ws, 'reports', 'jest.json');
 for (const ws of workspaces) rmSync(report(ws), { force: true });
