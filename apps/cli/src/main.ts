@@ -1,4 +1,5 @@
 import { ConfigError, errorLine } from '@github-webhooks/runtime';
+import packageJson from '../package.json';
 import { type Command, parseCommandArgs } from './command';
 import { checkSecretsCommand } from './commands/check-secrets';
 import { compactCommand } from './commands/compact';
@@ -23,9 +24,13 @@ export const COMMANDS: readonly Command[] = [
   checkSecretsCommand,
 ] as unknown as readonly Command[];
 
+/** The package's version, as `github-webhooks --version` prints it. */
+export const VERSION: string = packageJson.version;
+
 export const HELP = `github-webhooks: run and inspect the GitHub webhooks pipeline on one machine
 
 Usage: github-webhooks <command> [options]
+       github-webhooks --version
 
 Commands:
 ${COMMANDS.map((c) => `  ${c.name.padEnd(13)} ${c.summary}`).join('\n')}
@@ -35,6 +40,10 @@ Run "github-webhooks <command> --help" for a command's options.`;
 /** `github-webhooks <command> …`: exit 0 on success, 1 on failure, 2 on a usage error; one-line reasons. */
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const [name, ...rest] = argv;
+  if (name === '--version' || name === '-v' || name === 'version') {
+    console.log(`github-webhooks ${VERSION} (Node ${process.version})`);
+    return 0;
+  }
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     console.log(HELP);
     return name === undefined ? 2 : 0;

@@ -13,6 +13,7 @@ describe('github-webhooks command line', () => {
   it.each([
     [['--help'], 0, /Commands:/],
     [['serve', '--help'], 0, /WEBHOOK_SECRETS/],
+    [['--version'], 0, /^github-webhooks \d+\.\d+\.\d+ \(Node v24\./],
     [['replay', '-h'], 0, /--dry-run/],
   ])('%j exits %i with help', async (args, code, text) => {
     const result = await run(args);

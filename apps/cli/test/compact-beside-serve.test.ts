@@ -17,6 +17,7 @@ import {
   TEST_SECRET,
   TestBroker,
   urlVia,
+  waitFor,
 } from '@github-webhooks/fixtures';
 import { FsObjectStore } from '@github-webhooks/object-store';
 import { JsonLogger } from '@github-webhooks/runtime';
@@ -42,14 +43,6 @@ let exchange: string;
 let queue: string;
 const logs: string[] = [];
 const stacks: RunningStack[] = [];
-
-async function waitFor(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 20_000) {
-  const until = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 async function serve(): Promise<RunningStack> {
   const config = readServeConfig(

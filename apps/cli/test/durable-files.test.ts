@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { readRecords } from '@github-webhooks/archive';
-import { formatRecordLine } from '@github-webhooks/events';
-import { DiskArchive, LOCAL_RAW_FILE, type RawFileChange, receivedAtOf } from '../src/local/disk-archive';
+import { formatRecordLine, receivedAtOf } from '@github-webhooks/events';
+import { DiskArchive, LOCAL_RAW_FILE, type RawFileChange } from '../src/local/disk-archive';
 import { GroupCommitFile } from '../src/local/group-commit-file';
 
 let dir: string;

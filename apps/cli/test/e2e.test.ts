@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { readRecords } from '@github-webhooks/archive';
 import { compactPending } from '@github-webhooks/archive-compactor';
 import { classify, createPrivacyPolicy, pulseMessageBody, routingKeyV1 } from '@github-webhooks/events';
-import { allExamples, signedRequest, TcpProxy, TEST_SECRET } from '@github-webhooks/fixtures';
+import { allExamples, signedRequest, TcpProxy, TEST_SECRET, waitFor } from '@github-webhooks/fixtures';
 import { FsObjectStore } from '@github-webhooks/object-store';
 import { JsonLogger } from '@github-webhooks/runtime';
 import { type Channel, type ChannelModel, type ConsumeMessage, connect } from 'amqplib';
@@ -28,14 +28,6 @@ let connection: ChannelModel;
 let channel: Channel;
 const received: ConsumeMessage[] = [];
 const logs: string[] = [];
-
-async function waitFor(what: string, check: () => boolean, timeoutMs = 30_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 async function post(event: string, payload: unknown, id?: string): Promise<{ id: string; status: number }> {
   const request = signedRequest({ event, payload, ...(id ? { id } : {}) });

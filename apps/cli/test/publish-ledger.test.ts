@@ -41,7 +41,7 @@ describe('SqlitePublishLedger', () => {
 
   it('makes the second of one delivery in flight wait for the first: one publish', async () => {
     const ledger = open();
-    let release = () => undefined as void;
+    let release: () => void = () => undefined;
     let runs = 0;
     const slow = () =>
       new Promise<void>((resolve) => {

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { classify, createPrivacyPolicy } from '@github-webhooks/events';
-import { exampleOf, signedRequest, TEST_SECRET } from '@github-webhooks/fixtures';
+import { exampleOf, signedRequest, TEST_SECRET, waitFor } from '@github-webhooks/fixtures';
 import { JsonLogger } from '@github-webhooks/runtime';
 import { type Channel, type ChannelModel, connect } from 'amqplib';
 import { readServeConfig } from '../src/serve/serve-config';
@@ -22,18 +22,6 @@ let stack: RunningStack;
 let connection: ChannelModel;
 let channel: Channel;
 const logs: string[] = [];
-
-async function waitFor(
-  what: string,
-  check: () => Promise<boolean> | boolean,
-  timeoutMs = 20_000,
-): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 const health = async () => {
   const response = await fetch(`${stack.url}/healthz`);

@@ -1,11 +1,10 @@
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { formatRecordLine } from '@github-webhooks/events';
+import { formatRecordLine, isMarkedPrivate } from '@github-webhooks/events';
 import type { Outcome, QueueMessage } from '@github-webhooks/pulse-republisher';
 import { silentLogger } from '@github-webhooks/runtime';
 import { DiskArchive } from '../src/local/disk-archive';
-import { isMarkedPrivate } from '../src/local/record-marks';
 import { ArchiveRelay, type ArchiveRelayOptions } from '../src/relay/archive-relay';
 import { RawLog } from '../src/relay/raw-log';
 import { relayLag } from '../src/relay/relay-lag';

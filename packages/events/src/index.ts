@@ -1,6 +1,7 @@
 export * from './archive/keys';
 export * from './archive/record';
 export * from './archive/record-columns';
+export * from './archive/record-layout';
 export * from './archive/record-line';
 export * from './archive/split-json';
 export * from './archive/topic-message';

@@ -63,6 +63,19 @@ describe('splitRecordLine', () => {
     expect(splitRecordLine(old)).toMatchObject({ head: { delivery_id: 'g-0' }, payload: '{"a":1}' });
   });
 
+  it('parses whole a line whose first `,"payload":` is not the key of its payload', () => {
+    const nested = JSON.stringify({
+      delivery_id: 'g-0',
+      event: 'push',
+      received_at: '2026-11-28T15:06:18.123Z',
+      hook_id: null,
+      target: { type: 'repository', id: '1', payload: 0 },
+      public: true,
+      payload: { a: 1 },
+    });
+    expect(splitRecordLine(nested)).toMatchObject({ head: { delivery_id: 'g-0' }, payload: '{"a":1}' });
+  });
+
   it.each(['not json', '{"delivery_id":"x"}', ''])('refuses %j with ArchiveFormatError', (text) => {
     expect(() => splitRecordLine(text)).toThrow(ArchiveFormatError);
   });

@@ -1,4 +1,4 @@
-import { PAYLOAD_KEY, payloadTextOf, type RawHeaders } from '@github-webhooks/events';
+import { headTextOf, payloadTextOf, type RawHeaders } from '@github-webhooks/events';
 import type { ArchiveSink, CallOptions, RequestHandler } from '@github-webhooks/ingestion';
 import { withoutSignatures } from './private-view';
 import { KEPT_PAYLOAD_BYTES, type RequestLog } from './request-log';
@@ -28,11 +28,9 @@ export function recording(log: RequestLog) {
   const sink = (inner: ArchiveSink): ArchiveSink => ({
     async append(line: string | Buffer, options?: CallOptions) {
       await inner.append(line, options);
-      const at = line.indexOf(PAYLOAD_KEY);
-      if (at === -1) return;
-      const head = JSON.parse(
-        `${typeof line === 'string' ? line.slice(0, at) : line.toString('utf8', 0, at)}}`,
-      ) as RecordHead;
+      const headText = headTextOf(line);
+      if (headText === undefined) return;
+      const head = JSON.parse(headText) as RecordHead;
       const size = typeof line === 'string' ? Buffer.byteLength(line) : line.length;
       // Kept, not copied: the payload is sliced out only if someone opens the delivery.
       const payload =

@@ -1,12 +1,9 @@
 import { join, relative, sep } from 'node:path';
-import { hourOfKey, hourStart, rawPrefix } from '@github-webhooks/events';
+import { hourOfKey, hourStart, isMarkedPrivate, rawPrefix, receivedAtOf } from '@github-webhooks/events';
 import type { ArchiveSink, CallOptions } from '@github-webhooks/ingestion';
 import { DeadlinePassedError } from '../errors';
 import { type ArchiveFileSystem, makeDirectoriesDurably, nodeArchiveFileSystem } from './archive-file-system';
 import { type ByteRange, GroupCommitFile } from './group-commit-file';
-import { isMarkedPrivate } from './record-marks';
-
-const RECEIVED_AT = '"received_at":"';
 
 /** A raw file of the archive as the relay tails it: its bytes up to `committedBytes` are on disk. */
 export interface RawFileChange {
@@ -171,15 +168,4 @@ export class DiskArchive implements ArchiveSink {
   private keyOf(path: string): string {
     return relative(this.root, path).split(sep).join('/');
   }
-}
-
-/** The record's `received_at`, which the record format puts near the start of every line. */
-export function receivedAtOf(line: string | Buffer): Date {
-  const at = line.indexOf(RECEIVED_AT);
-  const from = at + RECEIVED_AT.length;
-  const text =
-    typeof line === 'string' ? line.slice(from, from + 24) : line.toString('latin1', from, from + 24);
-  const date = at === -1 ? undefined : new Date(text);
-  if (!date || Number.isNaN(date.getTime())) throw new TypeError('archive line has no received_at');
-  return date;
 }

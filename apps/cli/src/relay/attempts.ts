@@ -1,24 +1,12 @@
 /**
- * Tries of the first waiting record (only those made with the broker reachable count): after
- * `max`, it is dead-lettered rather than blocking everything behind it.
+ * Tries of the first waiting record (only those made with the broker reachable count): after the
+ * relay's maximum, it is dead-lettered rather than blocking everything behind it. A value: the
+ * settle step takes it and gives the next one back.
  */
-export class AttemptCounter {
-  private head: { id: string; attempts: number } | undefined;
+export type HeadAttempts = { readonly id: string; readonly tries: number } | undefined;
 
-  constructor(private readonly max: number) {}
-
-  get current(): number {
-    return this.head?.attempts ?? 0;
-  }
-
-  /** Counts a try of `id` when `counts`; true once it has had its tries. */
-  count(id: string, counts: boolean): boolean {
-    if (this.head?.id !== id) this.head = { id, attempts: 0 };
-    if (counts) this.head.attempts += 1;
-    return this.head.attempts >= this.max;
-  }
-
-  reset(): void {
-    this.head = undefined;
-  }
+/** The tries after one more of `id` (counted when `counts`); a record not at the head starts over. */
+export function countAttempt(head: HeadAttempts, id: string, counts: boolean): { id: string; tries: number } {
+  const tries = head?.id === id ? head.tries : 0;
+  return { id, tries: counts ? tries + 1 : tries };
 }

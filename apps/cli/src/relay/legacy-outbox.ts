@@ -1,6 +1,8 @@
 import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { RawLog } from './raw-log';
+import type { Logger } from '@github-webhooks/runtime';
+import type { RawLog, TailedFile } from './raw-log';
+import type { RelayCursor } from './relay-cursor';
 
 const SEGMENT = /^\d{12}\.ndjson$/;
 
@@ -9,10 +11,10 @@ const SEGMENT = /^\d{12}\.ndjson$/;
  * still waiting there is relayed first, from that outbox's own cursor, and each segment deleted
  * once relayed; its dead-letter file is left where it is.
  */
-export async function addLegacyOutbox(root: string, log: RawLog): Promise<number> {
+export async function addLegacyOutbox(root: string, log: RawLog, logger: Logger): Promise<void> {
   const dir = join(root, 'outbox');
   const names = (await readdir(dir).catch(() => [] as string[])).filter((n) => SEGMENT.test(n)).sort();
-  if (names.length === 0) return 0;
+  if (names.length === 0) return;
   const cursor = await readLegacyCursor(dir);
   let added = 0;
   for (const name of names) {
@@ -26,13 +28,20 @@ export async function addLegacyOutbox(root: string, log: RawLog): Promise<number
     log.addLegacy(`outbox/${name}`, path, size, segment === cursor.segment ? cursor.offset : 0);
     added += 1;
   }
-  return added;
+  if (added > 0) logger.warn('relaying what an earlier version left in outbox/', { segments: added });
 }
 
-/** Deletes a drained segment, and the old cursor with the last one. */
-export async function removeLegacySegment(root: string, key: string, last: boolean): Promise<void> {
-  await rm(join(root, key), { force: true });
+/** Deletes a drained segment, and the old cursor with the last one; the relay's cursor forgets it. */
+export async function retireLegacySegment(
+  root: string,
+  file: TailedFile,
+  log: RawLog,
+  cursor: RelayCursor,
+): Promise<void> {
+  const last = log.next()?.legacy !== true;
+  await rm(join(root, file.key), { force: true });
   if (last) await rm(join(root, 'outbox', 'cursor.json'), { force: true });
+  cursor.delete(file.key);
 }
 
 async function readLegacyCursor(dir: string): Promise<{ segment: number; offset: number }> {

@@ -1,7 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { receivedAtOf } from '../local/disk-archive';
-import { isMarkedPrivate } from '../local/record-marks';
+import { isMarkedPrivate, receivedAtOf } from '@github-webhooks/events';
 import { RawLog } from './raw-log';
 import { RelayCursor } from './relay-cursor';
 
@@ -37,17 +36,45 @@ export async function relayLag(root: string, now: Date): Promise<RelayLag | unde
     for (const line of chunk.lines) {
       if (isMarkedPrivate(line.bytes)) continue;
       records += 1;
-      oldest = Math.min(oldest, safeArrival(line.bytes, oldest));
+      oldest = Math.min(oldest, arrivalOf(line.bytes, oldest));
     }
     log.advance(file, chunk.lines.at(-1)?.end ?? file.readable, chunk.lines.length === 0);
   }
   return { records, seconds: Math.max(0, (now.getTime() - oldest) / 1000), bytes };
 }
 
-function safeArrival(line: Buffer, fallback: number): number {
+/** When the record arrived (ms since the epoch), or `fallback` when its line does not say. */
+export function arrivalOf(line: Buffer, fallback: number): number {
   try {
     return receivedAtOf(line).getTime();
   } catch {
     return fallback;
+  }
+}
+
+/** How far behind the relay of this process is: since the arrival of the first record not yet relayed. */
+export class Lag {
+  private behindSince: number | undefined;
+
+  constructor(private readonly clock: () => number) {}
+
+  /** The age of the first record not yet relayed (0 when caught up). */
+  get seconds(): number {
+    return this.behindSince === undefined ? 0 : Math.max(0, (this.clock() - this.behindSince) / 1000);
+  }
+
+  /** Nothing waits. */
+  caughtUp(): void {
+    this.behindSince = undefined;
+  }
+
+  /** `line` is the first waiting record, unless one waited already. */
+  waiting(line: Buffer): void {
+    this.behindSince ??= arrivalOf(line, this.clock());
+  }
+
+  /** `line` failed and waits for its retry: the first waiting record now. */
+  retrying(line: Buffer): void {
+    this.behindSince = arrivalOf(line, this.clock());
   }
 }

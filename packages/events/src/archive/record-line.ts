@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { ArchiveFormatError, PAYLOAD_KEY, parseRecord, parseRecordHead, type RecordHead } from './record';
+import { ArchiveFormatError, parseRecord, parseRecordHead, type RecordHead } from './record';
+import { headTextOf, payloadOf, recordSpansOf } from './record-layout';
 
 export interface RecordLineParts {
   readonly head: RecordHead;
@@ -18,19 +19,12 @@ export interface RecordLineParts {
  * `formatRecordLine` writes, are parsed whole.
  */
 export function splitRecordLine(line: string | Buffer): RecordLineParts {
-  const at = line.indexOf(PAYLOAD_KEY);
-  const end = line.lastIndexOf('}');
-  const headText =
-    at === -1 || end <= at
-      ? undefined
-      : typeof line === 'string'
-        ? line.slice(0, at)
-        : line.toString('utf8', 0, at);
-  const headValue = headText === undefined ? undefined : parseOrUndefined(`${headText}}`);
-  if (headValue !== undefined) {
+  const spans = recordSpansOf(line);
+  const headValue = parseOrUndefined(spans && headTextOf(line, spans.headEnd));
+  if (spans !== undefined && headValue !== undefined) {
     const head = parseRecordHead(headValue);
     if (head.format_version !== undefined && head.payload_sha256 !== undefined) {
-      const payload = trimmed(line, at + PAYLOAD_KEY.length, end);
+      const payload = payloadOf(line, spans);
       const digest = createHash('sha256').update(payload).digest('hex');
       if (digest !== head.payload_sha256)
         throw new ArchiveFormatError('record payload does not match its payload_sha256');
@@ -47,18 +41,8 @@ export function splitRecordLine(line: string | Buffer): RecordLineParts {
   return { head, payload: payload === undefined ? undefined : JSON.stringify(payload) };
 }
 
-const isSpace = (c: number | undefined) => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
-
-function trimmed(line: string | Buffer, from: number, to: number): string | Buffer {
-  if (typeof line === 'string') return line.slice(from, to).trim();
-  let start = from;
-  let stop = to;
-  while (start < stop && isSpace(line[start])) start++;
-  while (stop > start && isSpace(line[stop - 1])) stop--;
-  return line.subarray(start, stop);
-}
-
-function parseOrUndefined(text: string): unknown {
+function parseOrUndefined(text: string | undefined): unknown {
+  if (text === undefined) return undefined;
   try {
     return JSON.parse(text);
   } catch {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { InstallationTarget, WebhookPayload } from '../delivery/types';
 import { PRIVACY_RULES_VERSION, UNVERSIONED_PRIVACY_RULES } from '../privacy/rules-version';
+import { PAYLOAD_KEY, payloadTextOf } from './record-layout';
 
 /**
  * The record format `formatRecordLine` writes. Records without `format_version` are format 1;
@@ -66,11 +67,12 @@ export class ArchiveFormatError extends Error {
 /**
  * One newline-terminated NDJSON line (format 2). The leading fields come first in a fixed order and
  * the payload, last, is spliced in unchanged, so writing costs no re-serialization of the payload.
+ * `record-layout.ts` reads this layout back without a parse.
  */
 export function formatRecordLine(meta: RecordMeta, body: RecordBody): string {
   if ('payloadText' in body) {
     const sha256 = createHash('sha256').update(body.payloadText).digest('hex');
-    return `${recordHead(meta, sha256)},"payload":${body.payloadText}}\n`;
+    return `${recordHead(meta, sha256)}${PAYLOAD_KEY}${body.payloadText}}\n`;
   }
   return `${recordHead(meta, body.payloadRef.sha256)},"payload_ref":${JSON.stringify(body.payloadRef)}}\n`;
 }
@@ -81,7 +83,7 @@ export function formatRecordLine(meta: RecordMeta, body: RecordBody): string {
  */
 export function formatRecordBytes(meta: RecordMeta, payloadBytes: Uint8Array): Buffer {
   const sha256 = createHash('sha256').update(payloadBytes).digest('hex');
-  const head = `${recordHead(meta, sha256)},"payload":`;
+  const head = `${recordHead(meta, sha256)}${PAYLOAD_KEY}`;
   const headBytes = Buffer.byteLength(head);
   // One allocation, filled in place: this runs once per delivery.
   const line = Buffer.allocUnsafe(headBytes + payloadBytes.byteLength + 2);
@@ -119,22 +121,6 @@ export function recordMeta(record: ArchiveRecord): RecordMeta {
     repository: record.repository,
     action: record.action,
   };
-}
-
-/** What precedes the inline payload in a record line (see payloadTextOf). */
-export const PAYLOAD_KEY = ',"payload":';
-
-/**
- * The payload's JSON text in a record line, without parsing it: the payload is the line's last
- * field, and `,"payload":` cannot stand inside a JSON string (its quotes would be escaped), so its
- * first occurrence is the key. Undefined for a line holding no inline payload. The caller checks
- * that the text is one JSON value when the line may come from another producer.
- */
-export function payloadTextOf(line: string): string | undefined {
-  const start = line.indexOf(PAYLOAD_KEY);
-  const end = line.lastIndexOf('}');
-  if (start === -1 || end <= start) return undefined;
-  return line.slice(start + PAYLOAD_KEY.length, end).trim();
 }
 
 /** What tells two deliveries apart: GUID, hook and payload digest (one GUID goes to every hook). */
