@@ -4,6 +4,8 @@
 // test/consumer-access.test.ts pins them, and the ingestion stack's test pins the packaged result.
 'use strict';
 
+const { ARCHIVE_ROLES, names } = require('./naming.cjs');
+
 const ACCOUNT = /^\d{12}$/;
 const ROLE = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 /** What an archive reader may be granted; `hourly` includes the manifests that describe the files. */
@@ -79,8 +81,31 @@ const subscribe = (sid, topic, principals) => ({
   Condition: { StringEquals: { 'sns:Protocol': PROTOCOLS } },
 });
 
-function topicPolicy(topic, sid, principals) {
+/**
+ * Anyone may subscribe a queue to the public topic, and SNS then sends the queue a
+ * SubscriptionConfirmation: naming this deployment's own queues (github-webhooks-<stage>-…, the
+ * republisher's and its dead-letter queues, whose policy lets the topic send) would drop control
+ * messages into them at will. Only this account may subscribe them.
+ */
+const ownQueuesOnlyByThisAccount = (topic, stage) => ({
+  Sid: 'OwnQueuesOnlyByThisAccount',
+  Effect: 'Deny',
+  Principal: '*',
+  Action: 'sns:Subscribe',
+  Resource: { Ref: topic },
+  Condition: {
+    StringLike: {
+      'sns:Endpoint': {
+        'Fn::Sub': `arn:\${AWS::Partition}:sqs:\${AWS::Region}:\${AWS::AccountId}:${names.queuePrefix(stage)}*`,
+      },
+    },
+    StringNotEquals: { 'aws:PrincipalAccount': { Ref: 'AWS::AccountId' } },
+  },
+});
+
+function topicPolicy(topic, sid, principals, { stage } = {}) {
   const statements = [onlyIngestionPublishes([topic])];
+  if (stage !== undefined) statements.push(ownQueuesOnlyByThisAccount(topic, stage));
   if (principals.length > 0) statements.push(subscribe(sid, topic, principals));
   return { Version: '2012-10-17', Statement: statements };
 }
@@ -98,6 +123,19 @@ function archiveBucketStatements(readers) {
       Action: 's3:*',
       Resource: [bucket, within('*')],
       Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+    },
+    // Objects take the bucket's default encryption (SSE-KMS with the archive key): a write asking
+    // for another (SSE-S3) is refused. A write that names none gets the default.
+    {
+      Sid: 'DenyOtherEncryption',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 's3:PutObject',
+      Resource: within('*'),
+      Condition: {
+        StringNotEquals: { 's3:x-amz-server-side-encryption': 'aws:kms' },
+        Null: { 's3:x-amz-server-side-encryption': 'false' },
+      },
     },
   ];
   readers.forEach(({ principal, prefixes }, i) => {
@@ -132,6 +170,68 @@ function archiveBucketStatements(readers) {
   return statements;
 }
 
+/**
+ * The archive key's policy (the archive bucket, the Athena results, the log groups). KMS refuses a
+ * policy naming a principal that does not exist, and the other stacks' roles are made after this
+ * one: the roles are named by `aws:PrincipalArn` (their names are fixed, naming.cjs), limited to
+ * this account and to S3's use of the key.
+ */
+function archiveKeyStatements({ stage, region, readers }) {
+  const viaS3 = { 'kms:ViaService': { 'Fn::Sub': `s3.\${AWS::Region}.amazonaws.com` } };
+  const statements = [
+    // Without it nobody could manage the key; IAM policies of the account grant through it.
+    {
+      Sid: 'AccountAdministers',
+      Effect: 'Allow',
+      Principal: { AWS: { 'Fn::Sub': `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:root` } },
+      Action: 'kms:*',
+      Resource: '*',
+    },
+    {
+      Sid: 'ArchiveRolesThroughS3',
+      Effect: 'Allow',
+      Principal: '*',
+      Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      Resource: '*',
+      Condition: {
+        StringEquals: { 'kms:CallerAccount': { Ref: 'AWS::AccountId' }, ...viaS3 },
+        ArnEquals: {
+          'aws:PrincipalArn': ARCHIVE_ROLES.map((role) => ({
+            'Fn::Sub': `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/${names.roleName(stage, region, role)}`,
+          })),
+        },
+      },
+    },
+    // The stacks' Lambda log groups (/aws/lambda/github-webhooks-<stack>-<stage>-<function>).
+    {
+      Sid: 'CloudWatchLogsEncryptsLogGroups',
+      Effect: 'Allow',
+      Principal: { Service: { 'Fn::Sub': `logs.\${AWS::Region}.amazonaws.com` } },
+      Action: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+      Resource: '*',
+      Condition: {
+        ArnLike: {
+          'kms:EncryptionContext:aws:logs:arn': {
+            'Fn::Sub': `arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/lambda/github-webhooks-*-${stage}-*`,
+          },
+        },
+      },
+    },
+  ];
+  // The archive readers read objects encrypted with it: their own IAM must allow kms:Decrypt too.
+  readers.forEach(({ principal }, i) => {
+    statements.push({
+      Sid: `ArchiveReader${i + 1}Decrypts`,
+      Effect: 'Allow',
+      Principal: { AWS: principal },
+      Action: 'kms:Decrypt',
+      Resource: '*',
+      Condition: { StringEquals: viaS3 },
+    });
+  });
+  return statements;
+}
+
 const param = (resolveVariable, name) => resolveVariable(`param:${name}`);
 
 module.exports = {
@@ -141,6 +241,7 @@ module.exports = {
   parseArchiveReaders,
   topicPolicy,
   archiveBucketStatements,
+  archiveKeyStatements,
   // The resolvers serverless.yml names.
   publicTopicPolicy: async ({ resolveVariable }) =>
     topicPolicy(
@@ -149,6 +250,7 @@ module.exports = {
       parsePrincipals('publicTopicSubscribers', await param(resolveVariable, 'publicTopicSubscribers'), {
         anyone: true,
       }),
+      { stage: await resolveVariable('sls:stage') },
     ),
   allTopicPolicy: async ({ resolveVariable }) =>
     topicPolicy(
@@ -159,5 +261,13 @@ module.exports = {
   archiveBucketPolicy: async ({ resolveVariable }) => ({
     Version: '2012-10-17',
     Statement: archiveBucketStatements(parseArchiveReaders(await param(resolveVariable, 'archiveReaders'))),
+  }),
+  archiveKeyPolicy: async ({ resolveVariable }) => ({
+    Version: '2012-10-17',
+    Statement: archiveKeyStatements({
+      stage: await resolveVariable('sls:stage'),
+      region: await resolveVariable('opt:region, self:provider.region'),
+      readers: parseArchiveReaders(await param(resolveVariable, 'archiveReaders')),
+    }),
   }),
 };

@@ -158,8 +158,8 @@ const DASHBOARDS = {
             ]),
           },
           {
-            title: 'Refused (private, bad message)',
-            metrics: own('pulse-republisher', ['RefusedPrivate', 'BadMessage']),
+            title: 'Refused (private, bad message) / SNS control messages ignored',
+            metrics: own('pulse-republisher', ['RefusedPrivate', 'BadMessage', 'ControlMessageIgnored']),
           },
         ],
         [

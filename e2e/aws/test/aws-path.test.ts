@@ -28,7 +28,7 @@ import {
 } from '@github-webhooks/fixtures';
 import type { APIGatewayProxyStructuredResultV2, SQSBatchResponse } from 'aws-lambda';
 import { PulseConsumer, QueuePoller } from './support/pipeline';
-import { AwsWorld } from './support/world';
+import { AwsWorld, sqsRefuses } from './support/world';
 
 const policy = createPrivacyPolicy();
 const V1 = 'exchange/github-webhooks/v1';
@@ -255,6 +255,29 @@ describe('the AWS path, from packaged bundles against emulated AWS protocols', (
     expect(consumer.v1.filter((m) => privateIds.has(m.properties.messageId))).toEqual([]);
   });
 
+  it('puts a public issue titled with U+FFFF and an unpaired surrogate on Pulse as GitHub sent it, though SQS refuses both', async () => {
+    const issues = allExamples().find(
+      (e) => e.event === 'issues' && classify(e.event, e.payload, policy).public,
+    );
+    if (issues === undefined) throw new Error('no public issues example');
+    const payload = structuredClone(issues.payload) as { issue: { title: string } };
+    payload.issue.title = 'crash on \uffff and \ud800 in a title';
+    // GitHub's JSON: U+FFFF as its UTF-8 bytes, the unpaired surrogate as the escape \ud800 (UTF-8 cannot hold it).
+    const body = JSON.stringify(payload);
+    expect(sqsRefuses(body)).toMatch(/^U\+FFFF at/);
+    const request = signedRequest({ event: 'issues', body });
+    expect((await deliver(request)).statusCode).toBe(202);
+    remember(request.id, 'issues', payload, body);
+    // Through SNS and the queue (the harness's SQS refuses what SQS refuses) into the republisher bundle.
+    await poller.pollUntil(() => consumer.v1.some((m) => m.properties.messageId === request.id));
+    const expected = pulseMessageBody({ event: 'issues', deliveryId: request.id, payloadText: body });
+    for (const messages of [consumer.v1, consumer.v2]) {
+      const published = messages.find((m) => m.properties.messageId === request.id);
+      expect(published?.content.equals(expected)).toBe(true);
+    }
+    figures.refusedCharacters = 1;
+  });
+
   it('gives the messages of the *all* topic the attributes a subscriber filters on', async () => {
     // A consumer of the all topic (e.g. a security team) subscribing with a filter policy on `public`.
     const queue = await world.sqs.send(new CreateQueueCommand({ QueueName: 'e2e-private-only' }));
@@ -292,6 +315,43 @@ describe('the AWS path, from packaged bundles against emulated AWS protocols', (
     }
     expect(bodies.map((b) => JSON.parse(b).event)).toEqual(members.map(() => 'member'));
     expect(bodies.every((b) => JSON.parse(b).public === false)).toBe(true);
+  });
+
+  it('logs, counts and deletes an SNS subscription confirmation someone had sent to its queue, never dead-lettering it', async () => {
+    // fauxqs sends no confirmations: one as AWS documents it, as SNS puts it in a queue someone
+    // subscribed to the public topic (the topic's policy now denies that from another account).
+    const queue = world.resource('pulse-republisher', 'RepublishQueue');
+    const topic = world.resource('ingestion', 'PublicTopic').arn;
+    const token = `${randomUUID().replaceAll('-', '')}${'0'.repeat(96)}`;
+    const confirmation = {
+      Type: 'SubscriptionConfirmation',
+      MessageId: randomUUID(),
+      Token: token,
+      TopicArn: topic,
+      Message: `You have chosen to subscribe to the topic ${topic}.\nTo confirm the subscription, visit the SubscribeURL included in this message.`,
+      SubscribeURL: `https://sns.us-east-1.amazonaws.com/?Action=ConfirmSubscription&TopicArn=${topic}&Token=${token}`,
+      Timestamp: new Date().toISOString(),
+      SignatureVersion: '1',
+      Signature: 'EXAMPLE',
+      SigningCertURL: 'https://sns.us-east-1.amazonaws.com/SimpleNotificationService-example.pem',
+    };
+    await world.sqs.send(
+      new SendMessageCommand({ QueueUrl: queue.url, MessageBody: JSON.stringify(confirmation) }),
+    );
+    const failedBefore = poller.stats.failed;
+    const ignored = () =>
+      republisher.records().filter((r) => r.message === 'SNS control message ignored: not a delivery');
+    await poller.pollUntil(() => ignored().length > 0, 30_000);
+    expect(ignored()).toEqual([
+      expect.objectContaining({ level: 'WARN', sns_type: 'SubscriptionConfirmation', topic_arn: topic }),
+    ]);
+    expect(poller.stats.failed).toBe(failedBefore);
+    expect(republisher.output.join('\n')).not.toContain(token);
+    const emf = republisher.records().filter((r) => typeof r.ControlMessageIgnored === 'number');
+    expect(emf.reduce((sum, r) => sum + (r.ControlMessageIgnored as number), 0)).toBe(1);
+    const dlq = world.resource('pulse-republisher', 'RepublishDeadLetterQueue');
+    const peek = await world.sqs.send(new ReceiveMessageCommand({ QueueUrl: dlq.url, WaitTimeSeconds: 0 }));
+    expect(peek.Messages ?? []).toEqual([]);
   });
 
   it('moves a poison message to the dead-letter queue after the configured receives', async () => {
@@ -376,6 +436,16 @@ describe('the AWS path, from packaged bundles against emulated AWS protocols', (
       records: expect.any(Number),
     });
     expect(await world.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: hourly[0] }))).toBeDefined();
+  });
+
+  it('the functions ask S3 for no encryption but the bucket’s (SSE-KMS with the archive key): no write names another', async () => {
+    // The emulator ignores SSE; the archive bucket's policy (DenyOtherEncryption) refuses a write
+    // asking for another than aws:kms, and one naming none gets the bucket's default.
+    const writes = world.s3Watch.requests.filter((r) => r.method === 'PUT' || r.method === 'POST');
+    expect(writes.length).toBeGreaterThan(0);
+    expect(writes.filter((r) => r.sse !== undefined && r.sse !== 'aws:kms')).toEqual([]);
+    expect(writes.filter((r) => r.sseKeyId !== undefined)).toEqual([]);
+    figures.s3Writes = writes.length;
   });
 });
 

@@ -1,5 +1,6 @@
 export * from './errors';
 export * from './fs-object-store';
+export * from './logged-lease';
 export * from './object-lease';
 export * from './object-store';
 export * from './open-object-store';

@@ -41,6 +41,9 @@ export const METRICS = {
     'Deduplicated',
     // The publish ledger (DynamoDB) could not be read or written: published without it (a repeat possible).
     'LedgerUnavailable',
+    // An SNS control message in the queue (a SubscriptionConfirmation someone had sent to it, an
+    // UnsubscribeConfirmation, an envelope without a record): logged, counted, never dead-lettered.
+    'ControlMessageIgnored',
   ],
   'archive-compactor': [
     'HoursCompacted',

@@ -5,6 +5,7 @@ const access = require('../consumer-access.cjs') as {
   publicTopicPolicy(ctx: { resolveVariable(v: string): Promise<string> }): Promise<Policy>;
   allTopicPolicy(ctx: { resolveVariable(v: string): Promise<string> }): Promise<Policy>;
   archiveBucketPolicy(ctx: { resolveVariable(v: string): Promise<string> }): Promise<Policy>;
+  archiveKeyPolicy(ctx: { resolveVariable(v: string): Promise<string> }): Promise<Policy>;
 };
 interface Statement {
   Sid: string;
@@ -69,9 +70,27 @@ describe('consumer-access', () => {
   });
 
   it('lets anyone subscribe to the public topic by default, with sqs or lambda only; publishing stays ingestion’s', async () => {
-    const policy = await access.publicTopicPolicy(params({ publicTopicSubscribers: '*' }));
+    const policy = await access.publicTopicPolicy(
+      params({ publicTopicSubscribers: '*', 'sls:stage': 'prod' }),
+    );
     expect(policy.Statement).toEqual([
       expect.objectContaining({ Effect: 'Deny', Action: 'sns:Publish', Resource: [{ Ref: 'PublicTopic' }] }),
+      // SNS would send a SubscriptionConfirmation into the queue named: never this deployment's, from elsewhere.
+      {
+        Sid: 'OwnQueuesOnlyByThisAccount',
+        Effect: 'Deny',
+        Principal: '*',
+        Action: 'sns:Subscribe',
+        Resource: { Ref: 'PublicTopic' },
+        Condition: {
+          StringLike: {
+            'sns:Endpoint': {
+              'Fn::Sub': `arn:\${AWS::Partition}:sqs:\${AWS::Region}:\${AWS::AccountId}:github-webhooks-prod-*`,
+            },
+          },
+          StringNotEquals: { 'aws:PrincipalAccount': { Ref: 'AWS::AccountId' } },
+        },
+      },
       {
         Sid: 'AnyoneSubscribesWithoutCost',
         Effect: 'Allow',
@@ -100,7 +119,15 @@ describe('consumer-access', () => {
 
   it('grants archive readers read-only access to their prefixes, over TLS only', async () => {
     const none = await access.archiveBucketPolicy(params({}));
-    expect(none.Statement.map((s) => s.Sid)).toEqual(['DenyInsecureTransport']);
+    expect(none.Statement.map((s) => s.Sid)).toEqual(['DenyInsecureTransport', 'DenyOtherEncryption']);
+    expect(none.Statement[1]).toMatchObject({
+      Effect: 'Deny',
+      Action: 's3:PutObject',
+      Condition: {
+        StringNotEquals: { 's3:x-amz-server-side-encryption': 'aws:kms' },
+        Null: { 's3:x-amz-server-side-encryption': 'false' },
+      },
+    });
     const policy = await access.archiveBucketPolicy(params({ archiveReaders: '123456789012:raw+hourly' }));
     const allows = policy.Statement.filter((s) => s.Effect === 'Allow');
     expect(allows.map((s) => s.Action).sort()).toEqual([
@@ -117,5 +144,36 @@ describe('consumer-access', () => {
     expect((read.Resource as unknown[]).map(suffix)).toEqual(['/raw/*', '/hourly/*', '/manifests/*']);
     const listing = allows.find((s) => s.Action === 's3:ListBucket') as Statement;
     expect(listing.Condition?.StringLike).toEqual({ 's3:prefix': ['raw/*', 'hourly/*', 'manifests/*'] });
+  });
+
+  it("names in the archive key's policy the roles of every stack (by their fixed names), the logs service and each archive reader", async () => {
+    const policy = await access.archiveKeyPolicy(
+      params({
+        'sls:stage': 'prod',
+        'opt:region, self:provider.region': 'eu-west-1',
+        archiveReaders: `123456789012:raw,${ROLE}`,
+      }),
+    );
+    expect(policy.Statement.map((s) => s.Sid)).toEqual([
+      'AccountAdministers',
+      'ArchiveRolesThroughS3',
+      'CloudWatchLogsEncryptsLogGroups',
+      'ArchiveReader1Decrypts',
+      'ArchiveReader2Decrypts',
+    ]);
+    const roles = policy.Statement[1]?.Condition?.ArnEquals?.['aws:PrincipalArn'] as { 'Fn::Sub': string }[];
+    expect(roles.map((r) => r['Fn::Sub'].split(':role/')[1])).toEqual(
+      ['ingestion', 'firehose', 'republisher', 'compactor', 'reconciler'].map(
+        (role) => `github-webhooks-prod-eu-west-1-${role}`,
+      ),
+    );
+    expect(policy.Statement[1]?.Condition?.StringEquals).toEqual({
+      'kms:CallerAccount': { Ref: 'AWS::AccountId' },
+      'kms:ViaService': { 'Fn::Sub': `s3.\${AWS::Region}.amazonaws.com` },
+    });
+    expect(policy.Statement.slice(3).map((s) => [s.Principal, s.Action])).toEqual([
+      [{ AWS: '123456789012' }, 'kms:Decrypt'],
+      [{ AWS: ROLE }, 'kms:Decrypt'],
+    ]);
   });
 });

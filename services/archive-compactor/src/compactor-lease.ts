@@ -1,4 +1,4 @@
-import { type ObjectStore, withLease } from '@github-webhooks/object-store';
+import { type ObjectStore, withLoggedLease } from '@github-webhooks/object-store';
 import { describeError, silentLogger } from '@github-webhooks/runtime';
 import type { Logger } from './ports';
 
@@ -35,32 +35,18 @@ export function withCompactorLease<T>(
   options: CompactorLeaseOptions,
   work: (signal: AbortSignal) => Promise<T>,
 ): Promise<T> {
-  const logger = options.logger ?? silentLogger;
-  return withLease(
+  return withLoggedLease(
     {
       store: options.store,
       key: COMPACTOR_LEASE_KEY,
       holder: options.holder,
       ttlMs: options.ttlMs ?? COMPACTOR_LEASE_TTL_MS,
       takeOverDeadProcesses: options.local === true,
-      onLost: (error) =>
-        logger.error('compactor lease lost; the run stops before disposing of anything more', {
-          lease: COMPACTOR_LEASE_KEY,
-          error: describeError(error),
-        }),
+      name: 'compactor',
+      whenLost: 'the run stops before disposing of anything more',
+      logger: options.logger ?? silentLogger,
+      describeError,
     },
-    async (lease) => {
-      const before = lease.tookOver;
-      if (before !== undefined) {
-        logger.warn('took over the compactor lease of a holder that expired or died', {
-          lease: COMPACTOR_LEASE_KEY,
-          previous_holder: before.holder,
-          previous_host: before.host,
-          previous_pid: before.pid,
-          previous_expires_at: before.expires_at,
-        });
-      }
-      return work(lease.signal);
-    },
+    work,
   );
 }

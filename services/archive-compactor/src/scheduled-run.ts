@@ -1,7 +1,7 @@
-import { isLeaseHeld, type ObjectStore } from '@github-webhooks/object-store';
+import { isLeaseHeld, leaseHeldFields, type ObjectStore } from '@github-webhooks/object-store';
 import { describeError } from '@github-webhooks/runtime';
 import { compactPending } from './compact-pending';
-import { COMPACTOR_LEASE_KEY, withCompactorLease } from './compactor-lease';
+import { withCompactorLease } from './compactor-lease';
 import type { CompactorConfig } from './config';
 import type { CompactorMetrics, Logger } from './ports';
 import { type CompactionReport, summarize } from './report';
@@ -56,13 +56,7 @@ export function createScheduledRun(deps: ScheduledRunDeps) {
       return { ...report, hours: report.hours.map((h) => `${h.hour}:${h.status}`) };
     } catch (error) {
       if (isLeaseHeld(error)) {
-        deps.logger.warn('compaction skipped: another compactor holds the archive', {
-          lease: COMPACTOR_LEASE_KEY,
-          holder: error.current.holder,
-          holder_host: error.current.host,
-          holder_pid: error.current.pid,
-          expires_at: error.current.expires_at,
-        });
+        deps.logger.warn('compaction skipped: another compactor holds the archive', leaseHeldFields(error));
         const nothing = summarize([], { rawDeleted: 0, rawTagged: 0, incomplete: true });
         return { ...nothing, hours: [], lockedBy: error.message };
       }

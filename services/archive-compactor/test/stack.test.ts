@@ -57,15 +57,21 @@ describe('archive-compactor CloudFormation template', () => {
     expect(rules[0]?.Properties).toMatchObject({ ScheduleExpression: 'rate(1 hour)', State: 'ENABLED' });
   });
 
-  it('gives the function a full vCPU, the maximum timeout and a single concurrent run', () => {
+  it('gives the function a full vCPU and the maximum timeout, reserving no concurrency unless told (the lease keeps runs apart)', () => {
     const [fn] = resources('AWS::Lambda::Function');
     expect(fn?.Properties).toMatchObject({
       Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
       MemorySize: 1769,
       Timeout: 900,
-      ReservedConcurrentExecutions: 1,
       Handler: 'src/handler.handler',
+    });
+    // The reservedConcurrency parameter, empty by default: a new account's quota (10) has none to spare.
+    expect(fn?.Properties.ReservedConcurrentExecutions).toEqual({
+      'Fn::If': ['ReservesConcurrency', '', { Ref: 'AWS::NoValue' }],
+    });
+    expect(template.template.Conditions?.ReservesConcurrency).toEqual({
+      'Fn::Not': [{ 'Fn::Equals': ['', ''] }],
     });
     expect(
       (fn?.Properties.Environment as { Variables?: Record<string, string> } | undefined)?.Variables,
@@ -90,7 +96,6 @@ describe('archive-compactor CloudFormation template', () => {
         `${BUCKET}/hourly/*`,
         `${BUCKET}/manifests/*`,
         `${BUCKET}/payloads/*`,
-        `${BUCKET}/legacy/*`,
         `${BUCKET}/locks/archive-compactor.json`,
       ],
     ],
@@ -132,7 +137,7 @@ describe('archive-compactor CloudFormation template', () => {
     const listing = s3Statements().filter((s) => list(s.Action).includes('s3:ListBucket'));
     expect(listing).toHaveLength(1);
     expect(listing[0]?.Condition).toEqual({
-      StringLike: { 's3:prefix': ['raw/*', 'hourly/*', 'manifests/*', 'payloads/*', 'legacy/*'] },
+      StringLike: { 's3:prefix': ['raw/*', 'hourly/*', 'manifests/*', 'payloads/*'] },
     });
   });
 
@@ -175,10 +180,12 @@ describe('archive-compactor CloudFormation template', () => {
       );
     });
 
-    it('is github_webhooks.deliveries over hourly/, a JSON SerDe, partitions projected from the day folder', () => {
+    it('is github_webhooks_<stage>.deliveries over hourly/, a JSON SerDe, partitions projected from the day folder', () => {
+      // One Glue database per account and region: one per stage.
       expect(template.resource('QueryDatabase').Properties).toMatchObject({
-        DatabaseInput: { Name: QUERY_DATABASE },
+        DatabaseInput: { Name: `${QUERY_DATABASE}_dev` },
       });
+      expect(template.outputs.QueryTable?.Value).toBe(`${QUERY_DATABASE}_dev.${QUERY_TABLE}`);
       const { DatabaseName, TableInput } = table();
       expect(DatabaseName).toEqual({ Ref: 'QueryDatabase' });
       expect(TableInput.Name).toBe(QUERY_TABLE);
@@ -212,7 +219,14 @@ describe('archive-compactor CloudFormation template', () => {
           ResultConfiguration: {
             // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation substitution, not a JS template.
             OutputLocation: { 'Fn::Sub': 's3://${QueryResultsBucket}/results/' },
-            EncryptionConfiguration: { EncryptionOption: 'SSE_S3' },
+            // The archive key when compose wires it (archiveKeyArn), SSE-S3 for a stack packaged alone.
+            EncryptionConfiguration: {
+              'Fn::If': [
+                'HasArchiveKey',
+                { EncryptionOption: 'SSE_KMS', KmsKey: '' },
+                { EncryptionOption: 'SSE_S3' },
+              ],
+            },
           },
         },
       });
@@ -231,6 +245,83 @@ describe('archive-compactor CloudFormation template', () => {
         `${BUCKET}/locks/archive-compactor.json`,
         `${BUCKET}/raw/*`,
       ]);
+    });
+  });
+
+  describe('stored like an audit log', () => {
+    it('encrypts the query results with the archive key (SSE-KMS, bucket key) when compose wires it, SSE-S3 alone', () => {
+      const bucket = template.resource('QueryResultsBucket').Properties.BucketEncryption as {
+        ServerSideEncryptionConfiguration: Record<string, unknown>[];
+      };
+      expect(bucket.ServerSideEncryptionConfiguration).toEqual([
+        {
+          ServerSideEncryptionByDefault: {
+            'Fn::If': [
+              'HasArchiveKey',
+              { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: '' },
+              { SSEAlgorithm: 'AES256' },
+            ],
+          },
+          BucketKeyEnabled: { 'Fn::If': ['HasArchiveKey', true, { Ref: 'AWS::NoValue' }] },
+        },
+      ]);
+      expect(template.template.Conditions?.HasArchiveKey).toEqual({
+        'Fn::Not': [{ 'Fn::Equals': ['', ''] }],
+      });
+    });
+
+    it('lets nobody reach the query results but over TLS', () => {
+      expect(template.resource('QueryResultsBucketPolicy').Properties).toEqual({
+        Bucket: { Ref: 'QueryResultsBucket' },
+        PolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Sid: 'DenyInsecureTransport',
+              Effect: 'Deny',
+              Principal: '*',
+              Action: 's3:*',
+              Resource: [
+                { 'Fn::GetAtt': ['QueryResultsBucket', 'Arn'] },
+                // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation substitution, not a JS template.
+                { 'Fn::Sub': '${QueryResultsBucket.Arn}/*' },
+              ],
+              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            },
+          ],
+        },
+      });
+    });
+
+    it("names its role as the archive key's policy names it, which may decrypt and encrypt through S3 only", () => {
+      expect(template.resource('IamRoleLambdaExecution').Properties.RoleName).toBe(
+        'github-webhooks-dev-us-east-1-compactor',
+      );
+      const policy = template.resource('ArchiveKeyPolicy');
+      expect(policy.Condition).toBe('HasArchiveKey');
+      expect(policy.Properties).toMatchObject({
+        Roles: [{ Ref: 'IamRoleLambdaExecution' }],
+        PolicyDocument: {
+          Statement: [
+            {
+              Effect: 'Allow',
+              // Reads raw/, hourly/, payloads/; writes hourly files in multipart uploads (both).
+              Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+              Resource: '',
+              Condition: {
+                // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation substitution, not a JS template.
+                StringEquals: { 'kms:ViaService': { 'Fn::Sub': 's3.${AWS::Region}.amazonaws.com' } },
+              },
+            },
+          ],
+        },
+      });
+    });
+
+    it('encrypts its log group with the archive key when it has it', () => {
+      expect(template.resource('CompactLogGroup').Properties.KmsKeyId).toEqual({
+        'Fn::If': ['HasArchiveKey', '', { Ref: 'AWS::NoValue' }],
+      });
     });
   });
 

@@ -5,12 +5,12 @@ import { S3ObjectStore } from '@github-webhooks/object-store';
 import { ConfigError, describeError } from '@github-webhooks/runtime';
 import { type InvocationContext, lambdaMonitoring } from '@github-webhooks/runtime/powertools';
 import { loadArchiveIndex } from './archive-index';
-import { objectCheckpoint } from './checkpoint-store';
 import { readConfig } from './config';
 import type { GitHubCredentials } from './github/auth';
 import { createDeliveryLog } from './github/client';
 import type { DeliveryLog } from './ports';
 import { reconcile } from './reconcile';
+import { reconcileExclusively, type SkippedRun } from './reconciler-lease';
 import type { ReconcileReport } from './report';
 import { credentialsFrom, logRetention } from './settings';
 
@@ -45,37 +45,45 @@ async function deliveryLog(): Promise<DeliveryLog> {
   return client.log;
 }
 
-/** Every 5 minutes: one reconciliation of the configured hooks; the counts are the result and the metrics. */
+/**
+ * Every 5 minutes: one reconciliation of the configured hooks, holding the reconciler's lease (a run
+ * that finds it held does nothing); the counts are the result and the metrics.
+ */
 export function handler(
   _event: unknown,
   context: InvocationContext,
-): Promise<Omit<ReconcileReport, 'items'>> {
+): Promise<Omit<ReconcileReport, 'items'> | SkippedRun> {
   return monitoring.invocation(context, async () => {
     const { logger } = monitoring;
     if (config.hooks.length === 0) logger.warn('RECONCILE_HOOKS names no hook: nothing to reconcile');
-    const now = new Date();
-    const report = await reconcile(
-      {
-        hooks: config.hooks,
-        since: new Date(now.getTime() - windowMs),
-        retentionMs,
-        maxRedeliveries: config.maxRedeliveries,
-      },
-      {
-        log: config.hooks.length === 0 ? noLog : await deliveryLog(),
-        checkpoint: objectCheckpoint(store, 'reconcile/checkpoint.json'),
-        logger,
-        metrics: monitoring.metrics,
-        clock: () => new Date(),
-        ...(config.archiveCheck
-          ? { archive: (from: Date, to: Date) => loadArchiveIndex(store, from, to) }
-          : {}),
+    return reconcileExclusively(
+      { store, holder: 'delivery-reconciler Lambda', logger },
+      async (checkpoint) => {
+        const now = new Date();
+        const report = await reconcile(
+          {
+            hooks: config.hooks,
+            since: new Date(now.getTime() - windowMs),
+            retentionMs,
+            maxRedeliveries: config.maxRedeliveries,
+          },
+          {
+            log: config.hooks.length === 0 ? noLog : await deliveryLog(),
+            checkpoint,
+            logger,
+            metrics: monitoring.metrics,
+            clock: () => new Date(),
+            ...(config.archiveCheck
+              ? { archive: (from: Date, to: Date) => loadArchiveIndex(store, from, to) }
+              : {}),
+          },
+        );
+        const { items, ...counts } = report;
+        for (const item of items) logger.info('reconciled delivery', { delivery_id: item.guid, ...item });
+        logger.info('reconciled', counts);
+        return counts;
       },
     );
-    const { items, ...counts } = report;
-    for (const item of items) logger.info('reconciled delivery', { delivery_id: item.guid, ...item });
-    logger.info('reconciled', counts);
-    return counts;
   });
 }
 

@@ -9,6 +9,7 @@ export * from './github/client';
 export * from './hooks';
 export * from './ports';
 export * from './reconcile';
+export * from './reconciler-lease';
 export * from './report';
 export * from './rule';
 export * from './scan';

@@ -7,6 +7,7 @@ import {
   subString,
 } from '@github-webhooks/fixtures';
 import { METRIC_NAMESPACE, METRICS } from '@github-webhooks/runtime';
+import { RECONCILER_LEASE_KEY } from '../src';
 
 const template = PackagedTemplate.of(`${__dirname}/..`);
 const resources = (type: string) => template.ofType(type).map(([, resource]) => resource);
@@ -24,14 +25,17 @@ describe('delivery-reconciler CloudFormation template', () => {
     ]);
   });
 
-  it('runs every 5 minutes, one run at a time, on Node 24', () => {
+  it('runs every 5 minutes on Node 24, reserving no concurrency unless told (a new account has none to spare)', () => {
     const [rule] = resources('AWS::Events::Rule');
     expect(rule?.Properties).toMatchObject({ ScheduleExpression: 'rate(5 minutes)', State: 'ENABLED' });
     const [fn] = resources('AWS::Lambda::Function');
-    expect(fn?.Properties).toMatchObject({
-      Runtime: 'nodejs24.x',
-      ReservedConcurrentExecutions: 1,
-      Handler: 'src/handler.handler',
+    expect(fn?.Properties).toMatchObject({ Runtime: 'nodejs24.x', Handler: 'src/handler.handler' });
+    // The reservedConcurrency parameter, empty by default: no ReservedConcurrentExecutions at all.
+    expect(fn?.Properties.ReservedConcurrentExecutions).toEqual({
+      'Fn::If': ['ReservesConcurrency', '', { Ref: 'AWS::NoValue' }],
+    });
+    expect(template.template.Conditions?.ReservesConcurrency).toEqual({
+      'Fn::Not': [{ 'Fn::Equals': ['', ''] }],
     });
     expect(
       (fn?.Properties.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables,
@@ -74,13 +78,51 @@ describe('delivery-reconciler CloudFormation template', () => {
       `arn:${PARTITION}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter/github-webhooks/dev/github-token`,
       `arn:${PARTITION}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter/github-webhooks/dev/github-app-private-key`,
     ]);
-    expect(granted('s3:GetObject')).toEqual([`${BUCKET}/reconcile/*`]);
-    expect(granted('s3:PutObject')).toEqual([`${BUCKET}/reconcile/*`]);
+    expect(granted('s3:GetObject')).toEqual([
+      `${BUCKET}/reconcile/*`,
+      `${BUCKET}/locks/delivery-reconciler.json`,
+    ]);
+    expect(granted('s3:PutObject')).toEqual([
+      `${BUCKET}/reconcile/*`,
+      `${BUCKET}/locks/delivery-reconciler.json`,
+    ]);
+    // One at a time: its lease, exactly that key (src/reconciler-lease.ts), nothing else deleted.
+    expect(granted('s3:DeleteObject')).toEqual([
+      `${BUCKET}/locks/${RECONCILER_LEASE_KEY.slice('locks/'.length)}`,
+    ]);
+    const listing = statements.find((s) => list(s.Action).includes('s3:ListBucket'));
+    expect(listing?.Condition).toEqual({
+      StringLike: { 's3:prefix': ['reconcile/*', RECONCILER_LEASE_KEY] },
+    });
     for (const action of statements.flatMap((s) => list(s.Action)))
       expect(action).not.toMatch(/(^\*$)|(:\*$)/);
     const archive = template.resource('ArchiveReadPolicy') as { Condition?: string; Properties: unknown };
     expect(archive.Condition).toBe('ChecksArchive');
     expect(JSON.stringify(archive.Properties)).not.toContain('PutObject');
+  });
+
+  it("names its role as the archive key's policy names it, and uses the key when compose wires it", () => {
+    expect(template.resource('IamRoleLambdaExecution').Properties.RoleName).toBe(
+      'github-webhooks-dev-us-east-1-reconciler',
+    );
+    const policy = template.resource('ArchiveKeyPolicy');
+    expect(policy.Condition).toBe('HasArchiveKey');
+    expect(policy.Properties.PolicyDocument).toEqual({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+          Resource: '',
+          Condition: {
+            StringEquals: { 'kms:ViaService': { 'Fn::Sub': `s3.\${AWS::Region}.amazonaws.com` } },
+          },
+        },
+      ],
+    });
+    expect(template.resource('ReconcileLogGroup').Properties.KmsKeyId).toEqual({
+      'Fn::If': ['HasArchiveKey', '', { Ref: 'AWS::NoValue' }],
+    });
   });
 
   it('names no partition', () => {

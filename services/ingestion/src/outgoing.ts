@@ -11,6 +11,7 @@ import {
   repositoryFullName,
 } from '@github-webhooks/events';
 import type { TopicMessage } from './ports';
+import { sqsEscapeGrowth, sqsSafe, sqsSafeAttributes } from './sqs-text';
 
 export interface SizeLimits {
   /** Largest archive record (Firehose: 1,000 KiB per record). */
@@ -39,7 +40,8 @@ export interface Outgoing {
 /**
  * The archive record and topic messages for a delivery. A payload too big for either is stored
  * once, and whichever cannot hold it carries `payload_ref` instead (the public topic's message
- * says `payload_omitted`: its subscribers cannot read the bucket).
+ * says `payload_omitted`: its subscribers cannot read the bucket). The messages (both topics) have
+ * the characters SQS refuses written as JSON escapes (sqsSafe); the archive record never does.
  */
 export function prepareOutgoing(
   delivery: Delivery,
@@ -60,7 +62,7 @@ export function prepareOutgoing(
     repository: repositoryFullName(delivery.payload),
     action: typeof action === 'string' && action !== '' ? action : undefined,
   };
-  const attributes = messageAttributes(delivery, classification);
+  const attributes = sqsSafeAttributes(messageAttributes(delivery, classification));
   // Written from the bytes as received when they are the payload's text; the message's text is
   // then made only if something reads it (SNS does, the local stack does not).
   const inline: string | Buffer =
@@ -68,8 +70,9 @@ export function prepareOutgoing(
       ? formatRecordLine(meta, { payloadText: delivery.payloadText })
       : formatRecordBytes(meta, delivery.payloadBytes);
   const bytes = typeof inline === 'string' ? Buffer.byteLength(inline) : inline.length;
-  if (bytes - 1 <= limits.topicMessageBytes) {
-    const body = () => (typeof inline === 'string' ? inline : inline.toString('utf8')).slice(0, -1);
+  // The message is the record without its newline, with what SQS refuses escaped (sqsSafe).
+  if (bytes - 1 + sqsEscapeGrowth(inline) <= limits.topicMessageBytes) {
+    const body = () => sqsSafe((typeof inline === 'string' ? inline : inline.toString('utf8')).slice(0, -1));
     const message = lazyMessage(body, attributes);
     return { archiveLine: inline, message, publicMessage: message };
   }
@@ -77,8 +80,8 @@ export function prepareOutgoing(
   const byRef = formatRecordLine(meta, { payloadRef: payloadObject.ref });
   return {
     archiveLine: bytes <= limits.archiveRecordBytes ? inline : byRef,
-    message: { body: byRef.slice(0, -1), attributes },
-    publicMessage: { body: formatOmittedMessage(meta, payloadObject.ref), attributes },
+    message: { body: sqsSafe(byRef.slice(0, -1)), attributes },
+    publicMessage: { body: sqsSafe(formatOmittedMessage(meta, payloadObject.ref)), attributes },
     payloadObject,
   };
 }

@@ -35,7 +35,7 @@ const suffix = (r: unknown) => (r as { 'Fn::Join': [string, unknown[]] })['Fn::J
 
 describe('ingestion template with consumer grants', () => {
   it('lets only the listed accounts subscribe to the public topic, the listed role to the all topic', () => {
-    expect(statementsOf('PublicTopicPolicy')[1]).toMatchObject({
+    expect(statementsOf('PublicTopicPolicy').find((s) => s.Effect === 'Allow')).toMatchObject({
       Effect: 'Allow',
       Principal: { AWS: ['111111111111', '222222222222'] },
       Action: 'sns:Subscribe',
@@ -63,6 +63,22 @@ describe('ingestion template with consumer grants', () => {
         .flatMap((s) => [s.Resource].flat().map(suffix));
     expect(reads('333333333333')).toEqual(['/hourly/*', '/manifests/*']);
     expect(reads(ROLE)).toEqual(['/hourly/*', '/manifests/*', '/raw/*', '/payloads/*']);
+  });
+
+  it("lets each archive reader decrypt with the archive key, through S3 only (the key's policy)", () => {
+    const key = resources.ArchiveKey?.Properties.KeyPolicy as { Statement: Statement[] };
+    const readers = key.Statement.filter((s) => s.Sid?.startsWith('ArchiveReader'));
+    expect(readers).toEqual(
+      ['333333333333', ROLE].map((principal, i) => ({
+        Sid: `ArchiveReader${i + 1}Decrypts`,
+        Effect: 'Allow',
+        Principal: { AWS: principal },
+        Action: 'kms:Decrypt',
+        Resource: '*',
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation substitution, not a JS template.
+        Condition: { StringEquals: { 'kms:ViaService': { 'Fn::Sub': 's3.${AWS::Region}.amazonaws.com' } } },
+      })),
+    );
   });
 
   it('refuses a grant it cannot express, naming the parameter', () => {

@@ -1,6 +1,7 @@
 import {
   asArray,
   dashboardProblems,
+  PARTITION,
   PackagedTemplate,
   STATEFUL_TYPES,
   type CfnStatement as Statement,
@@ -17,9 +18,11 @@ const actions = (s: Statement) => asArray(s.Action);
 
 describe('ingestion CloudFormation template', () => {
   it('keeps the logical IDs of its stateful resources, so a deploy onto a live stage changes code, not data', () => {
-    expect(packaged.logicalIds(STATEFUL_TYPES)).toEqual([
+    expect(packaged.logicalIds([...STATEFUL_TYPES, 'AWS::KMS::Key'])).toEqual([
+      'AccessLogBucket',
       'AllTopic',
       'ArchiveBucket',
+      'ArchiveKey',
       'ArchiveStream',
       'Dashboard',
       'FirehoseFreshnessAlarm',
@@ -119,7 +122,7 @@ describe('ingestion CloudFormation template', () => {
   it('lets anyone subscribe an SQS queue or a Lambda function to the public topic, and nobody the all topic', () => {
     const document = (name: string) =>
       (resource(name).Properties as { PolicyDocument: { Statement: Statement[] } }).PolicyDocument.Statement;
-    expect(document('PublicTopicPolicy').slice(1)).toEqual([
+    expect(document('PublicTopicPolicy').slice(2)).toEqual([
       {
         Sid: 'AnyoneSubscribesWithoutCost',
         Effect: 'Allow',
@@ -198,6 +201,19 @@ describe('ingestion CloudFormation template', () => {
         Action: 's3:*',
         Condition: { Bool: { 'aws:SecureTransport': 'false' } },
       }),
+      // A write asking for another encryption than the bucket's (SSE-S3) is refused; one naming none
+      // gets the default, SSE-KMS with the archive key.
+      {
+        Sid: 'DenyOtherEncryption',
+        Effect: 'Deny',
+        Principal: '*',
+        Action: 's3:PutObject',
+        Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': ['ArchiveBucket', 'Arn'] }, '/*']] },
+        Condition: {
+          StringNotEquals: { 's3:x-amz-server-side-encryption': 'aws:kms' },
+          Null: { 's3:x-amz-server-side-encryption': 'false' },
+        },
+      },
     ]);
   });
 
@@ -242,5 +258,218 @@ describe('ingestion CloudFormation template', () => {
     expect(packaged.dashboard().widgets.length).toBeGreaterThan(2);
     const plotted = packaged.dashboard().metrics.map((m) => m.name);
     expect(plotted).toEqual(expect.arrayContaining(Object.values(DRIFT_METRICS)));
+  });
+
+  describe('abuse of the public topic', () => {
+    it("lets nobody but this account subscribe this deployment's queues (github-webhooks-<stage>-…) to the public topic", () => {
+      const statements = (
+        resource('PublicTopicPolicy').Properties as { PolicyDocument: { Statement: Statement[] } }
+      ).PolicyDocument.Statement;
+      expect(statements[1]).toEqual({
+        Sid: 'OwnQueuesOnlyByThisAccount',
+        Effect: 'Deny',
+        Principal: '*',
+        Action: 'sns:Subscribe',
+        Resource: { Ref: 'PublicTopic' },
+        Condition: {
+          StringLike: {
+            'sns:Endpoint': {
+              'Fn::Sub': `arn:${PARTITION}:sqs:\${AWS::Region}:\${AWS::AccountId}:github-webhooks-dev-*`,
+            },
+          },
+          StringNotEquals: { 'aws:PrincipalAccount': { Ref: 'AWS::AccountId' } },
+        },
+      });
+      // The all topic has no subscriber but those granted: it needs no such statement.
+      const all = (resource('AllTopicPolicy').Properties as { PolicyDocument: { Statement: Statement[] } })
+        .PolicyDocument.Statement;
+      expect(all.map((s) => s.Sid)).toEqual(['OnlyIngestionPublishes']);
+    });
+
+    it("throttles the HTTP API's stage (rate and burst from parameters): a flood gets 429s, not the account's concurrency", () => {
+      expect(resource('HttpApiStage').Properties).toEqual({
+        ApiId: { Ref: 'HttpApi' },
+        StageName: '$default',
+        AutoDeploy: true,
+        DefaultRouteSettings: {
+          DetailedMetricsEnabled: false,
+          ThrottlingRateLimit: 50,
+          ThrottlingBurstLimit: 100,
+        },
+      });
+      expect(ofType('AWS::ApiGatewayV2::Stage')).toHaveLength(1);
+    });
+  });
+
+  describe('stored like an audit log', () => {
+    const keyPolicy = () =>
+      (resource('ArchiveKey').Properties.KeyPolicy as { Statement: Statement[] }).Statement;
+    const sub = (text: string) => ({ 'Fn::Sub': text });
+    const viaS3 = { 'kms:ViaService': sub(`s3.\${AWS::Region}.amazonaws.com`) };
+    const roleArn = (role: string) =>
+      sub(`arn:${PARTITION}:iam::\${AWS::AccountId}:role/github-webhooks-dev-us-east-1-${role}`);
+
+    it('has a customer-managed key, rotated, kept when the stack goes, with an alias and an output', () => {
+      const key = resource('ArchiveKey');
+      expect(key.Type).toBe('AWS::KMS::Key');
+      expect(key.DeletionPolicy).toBe('Retain');
+      expect(key.UpdateReplacePolicy).toBe('Retain');
+      expect(key.Properties.EnableKeyRotation).toBe(true);
+      expect(resource('ArchiveKeyAlias').Properties).toEqual({
+        AliasName: 'alias/github-webhooks-dev-archive',
+        TargetKeyId: { Ref: 'ArchiveKey' },
+      });
+      expect(packaged.outputs.ArchiveKeyArn?.Value).toEqual({ 'Fn::GetAtt': ['ArchiveKey', 'Arn'] });
+    });
+
+    it("grants the account, the archive's roles through S3 only, and CloudWatch Logs for the stacks' log groups", () => {
+      expect(keyPolicy()).toEqual([
+        {
+          Sid: 'AccountAdministers',
+          Effect: 'Allow',
+          Principal: { AWS: sub(`arn:${PARTITION}:iam::\${AWS::AccountId}:root`) },
+          Action: 'kms:*',
+          Resource: '*',
+        },
+        {
+          Sid: 'ArchiveRolesThroughS3',
+          Effect: 'Allow',
+          Principal: '*',
+          Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+          Resource: '*',
+          Condition: {
+            StringEquals: { 'kms:CallerAccount': { Ref: 'AWS::AccountId' }, ...viaS3 },
+            ArnEquals: {
+              'aws:PrincipalArn': ['ingestion', 'firehose', 'republisher', 'compactor', 'reconciler'].map(
+                roleArn,
+              ),
+            },
+          },
+        },
+        {
+          Sid: 'CloudWatchLogsEncryptsLogGroups',
+          Effect: 'Allow',
+          Principal: { Service: sub(`logs.\${AWS::Region}.amazonaws.com`) },
+          Action: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+          Resource: '*',
+          Condition: {
+            ArnLike: {
+              'kms:EncryptionContext:aws:logs:arn': sub(
+                `arn:${PARTITION}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/lambda/github-webhooks-*-dev-*`,
+              ),
+            },
+          },
+        },
+      ]);
+      // The roles it names are this stack's, by the names they are given here (naming.cjs for the others).
+      expect(resource('IamRoleLambdaExecution').Properties.RoleName).toBe(
+        'github-webhooks-dev-us-east-1-ingestion',
+      );
+      expect(resource('FirehoseRole').Properties.RoleName).toBe('github-webhooks-dev-us-east-1-firehose');
+      const logGroups = ofType('AWS::Logs::LogGroup').map(([, g]) => String(g.Properties.LogGroupName));
+      for (const name of logGroups) expect(name).toMatch(/^\/aws\/lambda\/github-webhooks-[a-z-]+-dev-/);
+    });
+
+    it('encrypts the archive with the key (SSE-KMS, bucket key) and logs every request to it in its own bucket', () => {
+      expect(resource('ArchiveBucket').Properties).toMatchObject({
+        BucketEncryption: {
+          ServerSideEncryptionConfiguration: [
+            {
+              ServerSideEncryptionByDefault: {
+                SSEAlgorithm: 'aws:kms',
+                KMSMasterKeyID: { 'Fn::GetAtt': ['ArchiveKey', 'Arn'] },
+              },
+              BucketKeyEnabled: true,
+            },
+          ],
+        },
+        LoggingConfiguration: {
+          DestinationBucketName: { Ref: 'AccessLogBucket' },
+          LogFilePrefix: 'archive/',
+        },
+      });
+    });
+
+    it('keeps the access logs: retained, locked down, SSE-S3 (all S3 delivers logs into), expiring on their own', () => {
+      const bucket = resource('AccessLogBucket');
+      expect(bucket.DeletionPolicy).toBe('Retain');
+      expect(bucket.UpdateReplacePolicy).toBe('Retain');
+      expect(bucket.Properties).toEqual({
+        BucketEncryption: {
+          ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+        },
+        PublicAccessBlockConfiguration: {
+          BlockPublicAcls: true,
+          BlockPublicPolicy: true,
+          IgnorePublicAcls: true,
+          RestrictPublicBuckets: true,
+        },
+        OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+        LifecycleConfiguration: {
+          Rules: [
+            { Id: 'expire-access-logs', Status: 'Enabled', ExpirationInDays: 365 },
+            {
+              Id: 'abort-incomplete-uploads',
+              Status: 'Enabled',
+              AbortIncompleteMultipartUpload: { DaysAfterInitiation: 2 },
+            },
+          ],
+        },
+      });
+      const policy = resource('AccessLogBucketPolicy').Properties as {
+        Bucket: unknown;
+        PolicyDocument: { Statement: Statement[] };
+      };
+      expect(policy.Bucket).toEqual({ Ref: 'AccessLogBucket' });
+      expect(policy.PolicyDocument.Statement).toEqual([
+        {
+          Sid: 'DenyInsecureTransport',
+          Effect: 'Deny',
+          Principal: '*',
+          Action: 's3:*',
+          Resource: [{ 'Fn::GetAtt': ['AccessLogBucket', 'Arn'] }, sub(`\${AccessLogBucket.Arn}/*`)],
+          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+        },
+        {
+          Sid: 'S3ServerAccessLogs',
+          Effect: 'Allow',
+          Principal: { Service: 'logging.s3.amazonaws.com' },
+          Action: 's3:PutObject',
+          Resource: sub(`\${AccessLogBucket.Arn}/archive/*`),
+          Condition: {
+            ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': ['ArchiveBucket', 'Arn'] } },
+            StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+          },
+        },
+      ]);
+    });
+
+    it('encrypts its log group with the key', () => {
+      expect(resource('WebhookLogGroup').Properties.KmsKeyId).toEqual({
+        'Fn::GetAtt': ['ArchiveKey', 'Arn'],
+      });
+    });
+
+    it('lets the function and Firehose use the key for what they write, through S3 only', () => {
+      const kms = (s: Statement) => actions(s).some((a) => a.startsWith('kms:'));
+      const fnRole = resource('IamRoleLambdaExecution').Properties.Policies as {
+        PolicyDocument: { Statement: Statement[] };
+      }[];
+      const firehoseRole = resource('FirehoseRole').Properties.Policies as {
+        PolicyDocument: { Statement: Statement[] };
+      }[];
+      const expected = (action: string[]) => ({
+        Effect: 'Allow',
+        Action: action,
+        Resource: { 'Fn::GetAtt': ['ArchiveKey', 'Arn'] },
+        Condition: { StringEquals: viaS3 },
+      });
+      expect(fnRole.flatMap((p) => p.PolicyDocument.Statement).filter(kms)).toEqual([
+        expected(['kms:GenerateDataKey']),
+      ]);
+      expect(firehoseRole.flatMap((p) => p.PolicyDocument.Statement).filter(kms)).toEqual([
+        expected(['kms:GenerateDataKey', 'kms:Decrypt']),
+      ]);
+    });
   });
 });

@@ -1,5 +1,6 @@
 // The republisher's use case, for the Lambda (handler.ts) and the local stack's composition root.
 export * from './config';
+export * from './control-message';
 export * from './errors';
 export * from './message-payload';
 export * from './one-per-key';
@@ -8,3 +9,4 @@ export * from './ports';
 export * from './prepare-message';
 export * from './republish';
 export * from './sqs-batch';
+export * from './transport-escape';

@@ -9,12 +9,16 @@ import {
   type WebhookPayload,
 } from '@github-webhooks/events';
 import { BadMessageError } from './errors';
+import { payloadAsReceived } from './transport-escape';
 
 export type MessagePayload =
   | {
       readonly kind: 'inline';
       readonly payload: WebhookPayload;
-      /** The payload's JSON text as the producer wrote it, so it is republished unchanged. */
+      /**
+       * The payload's JSON text as the producer wrote it (ingestion's transport escapes undone,
+       * checked against payload_sha256: payloadAsReceived), so it is republished unchanged.
+       */
       readonly text: string;
     }
   | { readonly kind: 'ref'; readonly ref: PayloadRef };
@@ -79,13 +83,16 @@ const isSnsEnvelope = (value: unknown): boolean =>
   value !== null && typeof value === 'object' && (value as { Type?: unknown }).Type === 'Notification';
 
 /**
- * The payload's original text: the record's last field, found without a parse (payloadTextOf).
+ * The payload's original text: the record's last field, found without a parse (payloadTextOf),
+ * with ingestion's transport escapes undone and checked against its digest (payloadAsReceived).
  * When the body has another shape (another producer, keys after the payload), it falls back to
  * re-serializing, which is equal as JSON.
  */
 function inlinePayloadText(body: string, record: ArchiveRecord): string {
   const candidate = payloadTextOf(body);
-  return candidate !== undefined && isSingleObject(candidate) ? candidate : JSON.stringify(record.payload);
+  return candidate !== undefined && isSingleObject(candidate)
+    ? payloadAsReceived(candidate, record.payload_sha256)
+    : JSON.stringify(record.payload);
 }
 
 /**

@@ -230,6 +230,58 @@ describe('serverless.yml (generated CloudFormation)', () => {
     expect(dashboardProblems(template, METRIC_NAMESPACE, METRICS['pulse-republisher'])).toEqual([]);
     expect(template.dashboard().widgets.length).toBeGreaterThan(2);
     const plotted = template.dashboard().metrics.map((m) => m.name);
-    expect(plotted).toEqual(expect.arrayContaining(['Published', 'Deduplicated', 'LedgerUnavailable']));
+    expect(plotted).toEqual(
+      expect.arrayContaining(['Published', 'Deduplicated', 'LedgerUnavailable', 'ControlMessageIgnored']),
+    );
+  });
+
+  it("names its queues github-webhooks-<stage>-…: the public topic's policy lets only this account subscribe those", () => {
+    expect(
+      Object.fromEntries(ofType('AWS::SQS::Queue').map(([id, queue]) => [id, queue.Properties.QueueName])),
+    ).toEqual({
+      RepublishQueue: 'github-webhooks-dev-republish',
+      RepublishDeadLetterQueue: 'github-webhooks-dev-republish-dead-letter',
+      SubscriptionDeadLetterQueue: 'github-webhooks-dev-subscription-dead-letter',
+    });
+    // The pattern the ingestion stack's PublicTopicPolicy denies to other accounts (naming.cjs).
+    const { names } = require('@github-webhooks/serverless-configuration/naming.cjs') as {
+      names: { queuePrefix(stage: string): string };
+    };
+    for (const [, queue] of ofType('AWS::SQS::Queue'))
+      expect(String(queue.Properties.QueueName).startsWith(names.queuePrefix('dev'))).toBe(true);
+  });
+
+  it("names its role as the archive key's policy names it", () => {
+    expect(resource('IamRoleLambdaExecution').Properties.RoleName).toBe(
+      'github-webhooks-dev-us-east-1-republisher',
+    );
+  });
+
+  it('decrypts payloads/ with the archive key (wired by compose), and encrypts its log group with it', () => {
+    const policy = resource('ArchiveKeyPolicy');
+    expect(policy.Condition).toBe('HasArchiveKey');
+    expect(policy.Properties).toEqual({
+      PolicyName: 'use-archive-key',
+      Roles: [{ Ref: 'IamRoleLambdaExecution' }],
+      PolicyDocument: {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Action: 'kms:Decrypt',
+            Resource: '',
+            Condition: {
+              StringEquals: { 'kms:ViaService': { 'Fn::Sub': `s3.\${AWS::Region}.amazonaws.com` } },
+            },
+          },
+        ],
+      },
+    });
+    expect(template.template.Conditions?.HasArchiveKey).toEqual({
+      'Fn::Not': [{ 'Fn::Equals': ['', ''] }],
+    });
+    expect(resource('RepublishLogGroup').Properties.KmsKeyId).toEqual({
+      'Fn::If': ['HasArchiveKey', '', { Ref: 'AWS::NoValue' }],
+    });
   });
 });

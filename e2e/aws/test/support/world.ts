@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { Server } from 'node:http';
+import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -30,6 +30,130 @@ export type StackName = (typeof STACKS)[number];
 const VISIBILITY_SECONDS = 2;
 
 const client = { region: 'us-east-1', credentials: { accessKeyId: 'stand-in', secretAccessKey: 'stand-in' } };
+
+/**
+ * What SQS accepts in a message body and its attributes, as AWS documents it: #x9 | #xA | #xD |
+ * #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF. fauxqs refuses other characters in
+ * SendMessage but not in what its SNS fans out to a queue; on AWS, SNS then fails the delivery (the
+ * subscription's dead-letter queue gets it) and the queue never sees it.
+ */
+const SQS_REFUSES = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
+
+/** The first character SQS would refuse in `text`, described (`U+FFFF at 123`), or undefined. */
+export function sqsRefuses(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  const found = SQS_REFUSES.exec(text);
+  if (found === null) return undefined;
+  const code = (found[0].codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0');
+  return `U+${code} at ${found.index}`;
+}
+
+interface SqsMessageLike {
+  readonly Body?: string;
+  readonly MessageBody?: string;
+  readonly MessageAttributes?: Record<string, { StringValue?: string }>;
+}
+
+const refusedIn = (message: SqsMessageLike): string | undefined =>
+  sqsRefuses(message.Body ?? message.MessageBody) ??
+  Object.entries(message.MessageAttributes ?? {})
+    .map(([name, value]) => {
+      const where = sqsRefuses(value.StringValue);
+      return where && `attribute ${name}: ${where}`;
+    })
+    .find((where) => where !== undefined);
+
+/**
+ * The harness's SQS client refuses, as SQS does, a message holding a character SQS does not accept:
+ * sending one fails (InvalidMessageContents), and receiving one (SNS → queue inside fauxqs) fails the
+ * test, since on AWS it could never have reached the queue.
+ */
+function refuseWhatSqsRefuses(sqs: SQSClient): void {
+  sqs.middlewareStack.add(
+    (next, context) => async (args) => {
+      const input = args.input as { Entries?: SqsMessageLike[] } & SqsMessageLike;
+      for (const message of [input, ...(input.Entries ?? [])]) {
+        const where = refusedIn(message);
+        if (where !== undefined && context.commandName?.startsWith('SendMessage')) {
+          throw Object.assign(new Error(`SQS refuses the message: ${where} is not an allowed character`), {
+            name: 'InvalidMessageContents',
+          });
+        }
+      }
+      const result = await next(args);
+      if (context.commandName === 'ReceiveMessageCommand') {
+        for (const message of (result.output as { Messages?: SqsMessageLike[] }).Messages ?? []) {
+          const where = refusedIn(message);
+          if (where !== undefined)
+            throw new Error(
+              `a queue received a message SQS refuses (${where}): on AWS, SNS could not have delivered it (${String(message.Body).slice(0, 200)})`,
+            );
+        }
+      }
+      return result;
+    },
+    { step: 'initialize', name: 'refuseWhatSqsRefuses' },
+  );
+}
+
+/** An S3 request of a function, as the proxy in front of the emulator saw it. */
+export interface S3Request {
+  readonly method: string;
+  readonly host: string;
+  readonly path: string;
+  /** `x-amz-server-side-encryption`, and the KMS key it names, when the request says. */
+  readonly sse: string | undefined;
+  readonly sseKeyId: string | undefined;
+}
+
+/**
+ * Between the functions and the emulator's S3: records what each request says about encryption
+ * (the emulators ignore SSE; the archive bucket's policy refuses a write that asks for another
+ * encryption than its default, SSE-KMS), and passes everything on unchanged.
+ */
+export class S3Watch {
+  readonly requests: S3Request[] = [];
+
+  private constructor(private readonly server: Server) {}
+
+  static async start(upstreamPort: number): Promise<S3Watch> {
+    const watch: { it?: S3Watch } = {};
+    const server = createServer((req, res) => {
+      const header = (name: string) => {
+        const value = req.headers[name];
+        return Array.isArray(value) ? value.join(',') : value;
+      };
+      watch.it?.requests.push({
+        method: req.method ?? '',
+        host: header('host') ?? '',
+        path: req.url ?? '',
+        sse: header('x-amz-server-side-encryption'),
+        sseKeyId: header('x-amz-server-side-encryption-aws-kms-key-id'),
+      });
+      const upstream = request(
+        { host: '127.0.0.1', port: upstreamPort, method: req.method, path: req.url, headers: req.headers },
+        (answer) => {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+        },
+      );
+      upstream.on('error', () => res.destroy());
+      req.pipe(upstream);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    watch.it = new S3Watch(server);
+    return watch.it;
+  }
+
+  get port(): number {
+    return (this.server.address() as AddressInfo).port;
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise((resolve) => this.server.close(resolve));
+  }
+}
 
 // dynalite (npm): DynamoDB's JSON protocol on LevelDB, in memory here; it ships no types.
 const dynalite = require('dynalite') as (options: { createTableMs?: number }) => Server;
@@ -91,10 +215,13 @@ export class AwsWorld {
     /** Between the republisher and RabbitMQ. */
     readonly brokerProxy: TcpProxy,
     readonly stacks: Readonly<Record<StackName, Stack>>,
+    /** Between the functions and S3: what their requests say about encryption. */
+    readonly s3Watch: S3Watch,
   ) {
     // The harness's own clients (path-style S3: no DNS needed in this process).
     this.s3 = new S3Client({ ...client, endpoint: `http://localhost:${fauxqs.port}`, forcePathStyle: true });
     this.sqs = new SQSClient({ ...client, endpoint: this.endpoint('sqs') });
+    refuseWhatSqsRefuses(this.sqs);
     this.sns = new SNSClient({ ...client, endpoint: this.endpoint('sns') });
   }
 
@@ -108,11 +235,22 @@ export class AwsWorld {
     ]);
     const snsProxy = await TcpProxy.start({ host: '127.0.0.1', port: fauxqs.port });
     const brokerProxy = await TcpProxy.start({ host: '127.0.0.1', port: rabbit.port });
+    const s3Watch = await S3Watch.start(fauxqs.port);
     const stacks = Object.fromEntries(STACKS.map((name) => [name, loadStack(name)])) as Record<
       StackName,
       Stack
     >;
-    const world = new AwsWorld(fauxqs, firehose, ssm, dynamodb, rabbit, snsProxy, brokerProxy, stacks);
+    const world = new AwsWorld(
+      fauxqs,
+      firehose,
+      ssm,
+      dynamodb,
+      rabbit,
+      snsProxy,
+      brokerProxy,
+      stacks,
+      s3Watch,
+    );
     await world.deploy();
     return world;
   }
@@ -157,7 +295,8 @@ export class AwsWorld {
       ...(options.clockOffsetMs === undefined ? {} : { clockOffsetMs: options.clockOffsetMs }),
       environment: {
         ...environment,
-        AWS_ENDPOINT_URL_S3: this.endpoint('s3'),
+        // Through the watch (bucket host names included: `*.localhost` is this machine).
+        AWS_ENDPOINT_URL_S3: `http://s3.localhost:${this.s3Watch.port}`,
         AWS_ENDPOINT_URL_SQS: this.endpoint('sqs'),
         AWS_ENDPOINT_URL_SNS: `http://localhost:${this.snsProxy.port}`,
         AWS_ENDPOINT_URL_FIREHOSE: this.firehose.endpoint,
@@ -176,6 +315,7 @@ export class AwsWorld {
     for (const c of [this.s3, this.sqs, this.sns]) c.destroy();
     await this.snsProxy.close();
     await this.brokerProxy.close();
+    await this.s3Watch.close();
     await Promise.all([
       this.fauxqs.stop(),
       this.firehose.close(),
@@ -200,6 +340,8 @@ export class AwsWorld {
 
   /** A stack's parameter default (a placeholder when packaged alone) as serverless-compose.yml wires it. */
   private wired(stack: StackName, value: string): string {
+    // An empty default (archiveKeyArn: none alone) stands for nothing in an environment value.
+    if (value === '') return value;
     const compose = parse(readFileSync(join(ROOT, 'serverless-compose.yml'), 'utf8')) as {
       services: Record<string, { params?: Record<string, string> }>;
     };
