@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ArchiveRelay, DiskArchive } from '@github-webhooks/cli';
+import { ArchiveRelay, DiskArchive, SqlitePublishLedger } from '@github-webhooks/cli';
 import {
   createPrivacyPolicy,
   formatRecordLine,
@@ -24,7 +24,10 @@ const silent = silentLogger;
 export interface RepublishRow {
   readonly payload: string;
   readonly messages: number;
+  /** serve's relay as it runs: with its publish ledger (one message per delivery). */
   readonly relay: Summary;
+  /** The same without the ledger: what the ledger costs. */
+  readonly relayNoLedger: Summary;
   readonly bare: Summary;
   readonly ratio: number;
 }
@@ -34,10 +37,14 @@ export interface RepublishRow {
  * confirms: the records are written first (by the disk archive, as ingestion does), then the relay
  * starts from an empty cursor and is timed until the broker confirmed the last one.
  */
-async function relayRate(exchange: string, line: string, count: number): Promise<number> {
+async function relayRate(exchange: string, lines: readonly string[], withLedger: boolean): Promise<number> {
+  const count = lines.length;
   const dir = await mkdtemp(join(tmpdir(), 'gw-bench-relay-'));
   const archive = new DiskArchive(dir);
-  await Promise.all(Array.from({ length: count }, () => archive.append(line)));
+  await Promise.all(lines.map((line) => archive.append(line)));
+  const ledger = withLedger
+    ? SqlitePublishLedger.open(join(dir, 'ledger.sqlite'), { windowMs: 259_200_000 })
+    : undefined;
   await archive.close();
   const publisher = new AmqpPublisher({ url: AMQP_URL, exchanges: [exchange], window: WINDOW });
   const settings = {
@@ -62,6 +69,7 @@ async function relayRate(exchange: string, line: string, count: number): Promise
         payloads: new FsObjectStore(dir),
         logger: silent,
         metrics: { count: () => undefined },
+        ...(ledger === undefined ? {} : { ledger }),
       }),
     deadLetter: () => Promise.reject(new Error('nothing should be dead-lettered')),
     logger: silent,
@@ -75,6 +83,7 @@ async function relayRate(exchange: string, line: string, count: number): Promise
   if (relay.state.published !== count)
     throw new Error(`relay published ${relay.state.published} of ${count}: ${relay.state.lastError}`);
   await publisher.close();
+  ledger?.close();
   await rm(dir, { recursive: true, force: true });
   return count / seconds;
 }
@@ -133,33 +142,45 @@ export async function benchRepublish(options: { rounds: number; scale: number })
       const deliveryId = '00000000-0000-0000-0000-000000000000';
       const payloadText = payload.body.toString();
       const parsed = JSON.parse(payloadText) as WebhookPayload;
-      const line = formatRecordLine(
-        {
-          deliveryId,
-          event: payload.event,
-          receivedAt: new Date(),
-          public: true,
-          privacy: 'allowlisted',
-          repository: repositoryFullName(parsed),
-        },
-        { payloadText },
+      // Distinct deliveries (the ledger would rightly publish one GUID once).
+      const lines = Array.from({ length: count }, (_, i) =>
+        formatRecordLine(
+          {
+            deliveryId: `${deliveryId.slice(0, -8)}${String(i).padStart(8, '0')}`,
+            event: payload.event,
+            receivedAt: new Date(),
+            public: true,
+            privacy: 'allowlisted',
+            repository: repositoryFullName(parsed),
+          },
+          { payloadText },
+        ),
       );
       const body = pulseMessageBody({ event: payload.event, deliveryId, payloadText });
       const relay: number[] = [];
+      const relayNoLedger: number[] = [];
       const bare: number[] = [];
       for (let r = 0; r < options.rounds; r++) {
         // Each run starts with an empty queue, so neither inherits the other's backlog in the broker.
-        const pair = [
+        const runs = [
           async () =>
-            relay.push(await channel.purgeQueue(queue).then(() => relayRate(exchange, line, count))),
+            relay.push(await channel.purgeQueue(queue).then(() => relayRate(exchange, lines, true))),
+          async () =>
+            relayNoLedger.push(await channel.purgeQueue(queue).then(() => relayRate(exchange, lines, false))),
           async () => bare.push(await channel.purgeQueue(queue).then(() => bareRate(exchange, body, count))),
         ];
-        for (const run of r % 2 === 0 ? pair : pair.reverse()) await run();
+        for (const run of r % 2 === 0 ? runs : runs.reverse()) await run();
       }
-      const row = { payload: payload.name, messages: count, relay: summarize(relay), bare: summarize(bare) };
+      const row = {
+        payload: payload.name,
+        messages: count,
+        relay: summarize(relay),
+        relayNoLedger: summarize(relayNoLedger),
+        bare: summarize(bare),
+      };
       rows.push({ ...row, ratio: row.relay.median / row.bare.median });
       process.stderr.write(
-        `republish ${payload.name}: relay ${row.relay.median.toFixed(0)}/s, bare ${row.bare.median.toFixed(0)}/s\n`,
+        `republish ${payload.name}: relay ${row.relay.median.toFixed(0)}/s (no ledger ${row.relayNoLedger.median.toFixed(0)}/s), bare ${row.bare.median.toFixed(0)}/s\n`,
       );
     }
   } finally {

@@ -144,7 +144,7 @@ function republishRow(row: RepublishRow): Row {
     key: rowKey('relay → RabbitMQ', row.payload),
     stage: 'relay → RabbitMQ',
     case: `${row.payload}, ${row.messages} msgs`,
-    measured: `archive→RabbitMQ ${show(row.relay)} msg/s`,
+    measured: `archive→RabbitMQ ${show(row.relay)} msg/s with the publish ledger; ${row.relayNoLedger.median.toFixed(0)} without`,
     baseline: `bare confirm loop ${show(row.bare)} msg/s`,
     ratio: `${round(row.ratio)}×`,
     goal: `≥ ${goal}×`,

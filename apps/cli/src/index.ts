@@ -5,5 +5,6 @@ export * from './local/local-topics';
 export * from './query/archive-files';
 export * from './query/run-query';
 export * from './relay/archive-relay';
+export * from './relay/publish-ledger';
 export * from './serve/serve-config';
 export * from './serve/start-stack';
