@@ -195,7 +195,8 @@ async function writeAll(
   written: Record<'payload' | 'archive' | 'all' | 'public', boolean>,
   deps: IngestDeps,
 ): Promise<void> {
-  const options = callOptions(Date.now() + deps.deadlineMs);
+  const now = () => deps.clock.now().getTime();
+  const options = callOptions(now() + deps.deadlineMs, now);
   if (outgoing.payloadObject) {
     const { ref, body } = outgoing.payloadObject;
     await deps.payloads.write(ref.key, body, {
@@ -227,15 +228,15 @@ async function writeAll(
 }
 
 /**
- * One deadline for every write of a request. Its AbortSignal (a timer) is made only when a port
- * asks for it, with what is left of the time: the local stack's ports never do.
+ * One deadline for every write of a request, on the injected clock. Its AbortSignal (a timer) is
+ * made only when a port asks for it, with what is left of the time: the local stack's ports never do.
  */
-function callOptions(deadline: number): CallOptions & { readonly signal: AbortSignal } {
+function callOptions(deadline: number, now: () => number): CallOptions & { readonly signal: AbortSignal } {
   let signal: AbortSignal | undefined;
   return {
     deadline,
     get signal() {
-      signal ??= AbortSignal.timeout(Math.max(0, deadline - Date.now()));
+      signal ??= AbortSignal.timeout(Math.max(0, deadline - now()));
       return signal;
     },
   };
