@@ -1,9 +1,8 @@
 /** Lambda composition root: SSM for the credentials, S3 for the checkpoint (and the archive check), Powertools. */
-import { getParameter } from '@aws-lambda-powertools/parameters/ssm';
 import { S3Client } from '@aws-sdk/client-s3';
 import { S3ObjectStore } from '@github-webhooks/object-store';
-import { ConfigError, describeError } from '@github-webhooks/runtime';
 import { type InvocationContext, lambdaMonitoring } from '@github-webhooks/runtime/powertools';
+import { readSecureString } from '@github-webhooks/runtime/secure-string';
 import { loadArchiveIndex } from './archive-index';
 import { readConfig } from './config';
 import type { GitHubCredentials } from './github/auth';
@@ -23,17 +22,12 @@ let client: { secret: string; log: DeliveryLog } | undefined;
 /** The credential from its SecureString (cached 5 min, so a rotation reaches warm containers). */
 async function deliveryLog(): Promise<DeliveryLog> {
   const { parameter } = config.credentials;
-  let secret: unknown;
-  try {
-    secret = await getParameter(parameter, { decrypt: true, maxAge: 300 });
-  } catch (error) {
-    const reason = describeError((error as { cause?: unknown }).cause ?? error).name;
-    throw new ConfigError('GITHUB_TOKEN_PARAMETER', `cannot read SSM parameter ${parameter}: ${reason}`, {
-      cause: error,
-    });
-  }
-  if (typeof secret !== 'string' || secret.trim() === '')
-    throw new ConfigError('GITHUB_TOKEN_PARAMETER', `SSM parameter ${parameter} is empty`);
+  // The error names the setting that named the parameter: the token's, or the App key's.
+  const secret = await readSecureString(parameter, {
+    variable:
+      config.credentials.kind === 'token' ? 'GITHUB_TOKEN_PARAMETER' : 'GITHUB_APP_PRIVATE_KEY_PARAMETER',
+    maxAgeSeconds: 300,
+  });
   if (client?.secret !== secret) {
     const credentials = credentialsFrom(
       config.credentials.kind === 'token'

@@ -4,18 +4,12 @@
  * configuration errors fail the start naming the variable.
  */
 
-import { getParameter } from '@aws-lambda-powertools/parameters/ssm';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { S3ObjectStore } from '@github-webhooks/object-store';
-import {
-  AmqpPublisher,
-  BrokerUrlError,
-  brokerObserver,
-  checkBrokerUrl,
-  exchangeNames,
-} from '@github-webhooks/pulse';
+import { AmqpPublisher, brokerObserver, checkBrokerUrl, exchangeNames } from '@github-webhooks/pulse';
 import { lambdaMonitoring } from '@github-webhooks/runtime/powertools';
+import { readSecureString } from '@github-webhooks/runtime/secure-string';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { PowertoolsPublishLedger } from './adapters/powertools-ledger';
 import { readConfig } from './config';
@@ -27,12 +21,11 @@ const monitoring = lambdaMonitoring('pulse-republisher');
 /** The AMQP URL from SSM (SecureString), cached for maxAge; re-read when the broker refused it. */
 async function brokerUrl({ refresh }: { refresh: boolean }): Promise<string> {
   const source = `SSM parameter ${config.amqpUrlParameter}`;
-  const value = await getParameter(config.amqpUrlParameter, {
-    decrypt: true,
-    maxAge: config.amqpUrlMaxAgeSeconds,
+  const value = await readSecureString(config.amqpUrlParameter, {
+    variable: 'AMQP_URL_PARAMETER',
+    maxAgeSeconds: config.amqpUrlMaxAgeSeconds,
     forceFetch: refresh,
   });
-  if (typeof value !== 'string') throw new BrokerUrlError(`${source} does not exist or is empty`);
   return checkBrokerUrl(value, source);
 }
 

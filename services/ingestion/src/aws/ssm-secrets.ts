@@ -1,12 +1,11 @@
-import { getParameter } from '@aws-lambda-powertools/parameters/ssm';
 import {
   ConfigError,
   checkSecrets,
-  describeError,
   describeRefused,
   type Logger,
   parseSecretList,
 } from '@github-webhooks/runtime';
+import { readSecureString } from '@github-webhooks/runtime/secure-string';
 import type { IngestionMetrics, SecretsSource } from '../ports';
 
 /**
@@ -24,17 +23,11 @@ export function ssmSecrets(
   const source = `SSM parameter ${parameterName}`;
   let reported: string | undefined;
   return async () => {
-    let value: unknown;
-    try {
-      value = await getParameter(parameterName, { decrypt: true, maxAge: ttlSeconds });
-    } catch (error) {
-      // Powertools keeps the SDK's error (ParameterNotFound, AccessDeniedException, …) as the cause.
-      const reason = describeError((error as { cause?: unknown }).cause ?? error).name;
-      throw new ConfigError('WEBHOOK_SECRETS_PARAMETER', `cannot read ${source}: ${reason}`, {
-        cause: error,
-      });
-    }
-    if (typeof value !== 'string') throw new ConfigError('WEBHOOK_SECRETS_PARAMETER', `${source} not found`);
+    const value = await readSecureString(parameterName, {
+      variable: 'WEBHOOK_SECRETS_PARAMETER',
+      maxAgeSeconds: ttlSeconds,
+      emptyAllowed: true,
+    });
     const check = checkSecrets(parseSecretList(value, source));
     if (check.refused.length > 0) monitor.metrics.count('SecretRefused');
     if (reported !== value) {
