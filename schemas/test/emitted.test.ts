@@ -171,8 +171,8 @@ describe('the published schemas', () => {
 
 describe('the docs’ field tables', () => {
   it('name exactly the fields of the current record format’s schema', async () => {
-    const readme = await readFile(join(DIR, '..', 'README.md'), 'utf8');
-    const section = readme.slice(readme.indexOf('## The archive format'));
+    const doc = await readFile(join(DIR, '..', 'docs', 'archive-format.md'), 'utf8');
+    const section = doc.slice(doc.indexOf('## The record format'));
     const fields = [...section.slice(0, section.indexOf('\n## ', 5)).matchAll(/^\| `([a-z_0-9]+)` \|/gm)].map(
       (m) => m[1],
     );

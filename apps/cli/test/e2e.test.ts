@@ -170,17 +170,15 @@ describe('serve, end to end with the real broker', () => {
     );
   });
 
-  const README_GUID = '72d3162e-cc78-11e3-81ab-4c9367dc0958';
+  const DOC_GUID = '72d3162e-cc78-11e3-81ab-4c9367dc0958';
   const query = async (sql: string) => runQuery(sql, await listArchiveFiles(new FsObjectStore(dir), dir));
 
   it('answers a query over raw files just after a delivery, each delivery once (redeliveries too)', async () => {
     const push = examples.find((e) => e.event === 'push' && e.payload.ref === 'refs/heads/master');
     if (!push) throw new Error('no push to master among the examples');
-    for (let i = 0; i < 2; i++) expect((await post('push', push.payload, README_GUID)).status).toBe(202);
-    sent.push({ id: README_GUID, event: 'push', payload: push.payload, isPublic: true });
-    const byGuid = await query(
-      `SELECT event, repository FROM deliveries WHERE delivery_id = '${README_GUID}'`,
-    );
+    for (let i = 0; i < 2; i++) expect((await post('push', push.payload, DOC_GUID)).status).toBe(202);
+    sent.push({ id: DOC_GUID, event: 'push', payload: push.payload, isPublic: true });
+    const byGuid = await query(`SELECT event, repository FROM deliveries WHERE delivery_id = '${DOC_GUID}'`);
     expect(byGuid.rows).toEqual([['push', 'Codertocat/Hello-World']]);
     const total = await query(
       'SELECT count(*) AS n, count(DISTINCT delivery_id) AS guids FROM github_webhooks.deliveries',
@@ -213,8 +211,8 @@ describe('serve, end to end with the real broker', () => {
     expect(raw).toEqual([]);
   });
 
-  it("answers the README's five queries on the compacted archive, as Athena would", async () => {
-    const queries = readmeQueries();
+  it("answers docs/consume.md's five queries on the compacted archive, as Athena would", async () => {
+    const queries = docQueries();
     expect(queries.map((q) => q.title.slice(0, 2))).toEqual(['1.', '2.', '3.', '4.', '5.']);
     const results = [];
     for (const q of queries) {
@@ -238,7 +236,7 @@ describe('serve, end to end with the real broker', () => {
     expect(gaps?.rows).toEqual([]); // everything arrived within the test's minutes
     expect(byGuid?.rows).toEqual([
       [
-        README_GUID,
+        DOC_GUID,
         expect.any(String),
         'push',
         null,
@@ -259,10 +257,10 @@ describe('serve, end to end with the real broker', () => {
   });
 });
 
-/** The SQL block of the README's analytics section: one query per `-- N. title` comment. */
-function readmeQueries(): { title: string; sql: string }[] {
-  const readme = readFileSync(join(__dirname, '..', '..', '..', 'README.md'), 'utf8');
-  const section = readme.slice(readme.indexOf('## Analytics'));
+/** The SQL block of docs/consume.md's section on SQL: one query per `-- N. title` comment. */
+function docQueries(): { title: string; sql: string }[] {
+  const doc = readFileSync(join(__dirname, '..', '..', '..', 'docs', 'consume.md'), 'utf8');
+  const section = doc.slice(doc.indexOf('## The archive in SQL'));
   const block = /```sql\n([\s\S]*?)```/.exec(section)?.[1] ?? '';
   return block
     .split(/;\s*\n/)

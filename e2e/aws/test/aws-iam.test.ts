@@ -34,7 +34,7 @@ import { AwsWorld, GITHUB_TOKEN, type StackName } from './support/world';
 // defines them (and the bucket, topic, queue and key policies), together with the calls no emulator
 // sees (support/documented-calls.ts, written from AWS's documentation). A denial fails, naming the
 // function, the call and the statement that is missing; grants nothing exercised fail unless they
-// are listed below as deliberate (README, "What IAM allows").
+// are listed below as deliberate (docs/operate.md, "What IAM allows").
 
 /**
  * Grants no test exercises, on purpose: `role logical id: action resource [s3:prefix]` → why.

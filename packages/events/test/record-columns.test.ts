@@ -2,11 +2,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatRecordLine, RECORD_COLUMNS } from '../src';
 
-const README = readFileSync(join(__dirname, '..', '..', '..', 'README.md'), 'utf8');
+const FORMAT_DOC = readFileSync(join(__dirname, '..', '..', '..', 'docs', 'archive-format.md'), 'utf8');
 
-/** The field names of the README's archive-format table, in order. */
+/** The field names of docs/archive-format.md's record table, in order. */
 function documentedFields(): string[] {
-  const section = README.slice(README.indexOf('## The archive format'));
+  const section = FORMAT_DOC.slice(FORMAT_DOC.indexOf('## The record format'));
   const table = section.slice(
     section.indexOf('| field | meaning |'),
     section.indexOf('\n\n', section.indexOf('| field |')),
@@ -33,7 +33,7 @@ describe('RECORD_COLUMNS', () => {
     expect(Object.keys(JSON.parse(line))).toEqual(RECORD_COLUMNS.map((c) => c.name));
   });
 
-  it('are the fields the README documents (payload_ref is not a column: compacted records hold payloads inline)', () => {
+  it('are the fields docs/archive-format.md documents (payload_ref is not a column: compacted records hold payloads inline)', () => {
     expect(documentedFields()).toEqual([...RECORD_COLUMNS.map((c) => c.name), 'payload_ref']);
   });
 });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NAME_RULES, nameProblems, type Template } from './support/aws-names';
 
-// Every stack packaged as an operator would package it with the longest stage the README allows
+// Every stack packaged as an operator would package it with the longest stage docs/operate.md allows
 // (naming.cjs: MAX_STAGE_LENGTH) in a region with the longest name, and every name its template
 // gives AWS checked against AWS's limits: a long stage must fail here, naming the resource and the
 // limit, not in CloudFormation halfway through a first deploy. Each stack runs from a temporary
@@ -16,7 +16,7 @@ const naming = require('../naming.cjs') as {
 
 const ROOT = join(__dirname, '..', '..', '..');
 const STACKS = ['ingestion', 'pulse-republisher', 'archive-compactor', 'delivery-reconciler'] as const;
-/** As long as the README allows, with a hyphen (the Glue database turns it into an underscore). */
+/** As long as docs/operate.md allows, with a hyphen (the Glue database turns it into an underscore). */
 const STAGE = `longest-${'x'.repeat(naming.MAX_STAGE_LENGTH - 'longest-'.length)}`;
 /** The longest region names are 14 characters (ap-southeast-2, ap-northeast-1, …). */
 const REGION = 'ap-southeast-2';

@@ -19,7 +19,7 @@ export interface ManifestSource {
   readonly tagged?: true;
 }
 
-/** `manifests/YYYY/MM/DD/HH.manifest.json` (formerly beside the file, in `hourly/`); field names are part of the public format (README). */
+/** `manifests/YYYY/MM/DD/HH.manifest.json` (formerly beside the file, in `hourly/`); field names are part of the public format (docs/archive-format.md). */
 export interface HourManifest {
   readonly format: typeof MANIFEST_FORMAT;
   readonly format_version: typeof MANIFEST_FORMAT_VERSION;

@@ -14,7 +14,7 @@ export const queryCommand = defineCommand({
 Runs one SQL query over a local archive directory with DuckDB: the compacted hourly files and the
 raw files not compacted yet, each delivery once (GUID, hook and payload digest), so a query just
 after "send" sees the delivery. The table is the one Athena has in AWS, github_webhooks.deliveries
-(also plain "deliveries"): the record's fields as columns (see the README's archive format), the
+(also plain "deliveries"): the record's fields as columns (see docs/archive-format.md), the
 payload as JSON text, and day (YYYY/MM/DD, UTC). Athena's from_iso8601_timestamp,
 json_extract_scalar and date_format work here too, so the same query runs in both.
 

@@ -31,7 +31,7 @@ ${helpText(SERVE_SETTINGS)}`,
     if (page !== undefined && !isLoopback(page.host) && !page.trustProxy) {
       logger.warn('the page is on a network address in plain HTTP: put a TLS proxy in front of it', {
         dashboard_host: page.host,
-        hint: 'DASHBOARD_TRUST_PROXY, DASHBOARD_ALLOWED_HOSTS (README: the page)',
+        hint: 'DASHBOARD_TRUST_PROXY, DASHBOARD_ALLOWED_HOSTS (docs/local.md: the page)',
       });
     }
     const stack = await startStack(config, logger);

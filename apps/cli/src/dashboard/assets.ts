@@ -30,7 +30,7 @@ export const PAGE_HTML = `<!doctype html>
 <section id="drift">
   <h2>Privacy drift <span class="muted">allowlisted events of public repositories judged private by what is deeper in the payload, since start</span></h2>
   <dl id="drift-counts"></dl>
-  <p class="muted">A new action or a changed field, from GitHub (update the event model: README, Privacy) or a relabelled delivery; or a private repository named in the payload. Kept private: never on Pulse.</p>
+  <p class="muted">A new action or a changed field, from GitHub (update the event model: docs/develop.md) or a relabelled delivery; or a private repository named in the payload. Kept private: never on Pulse.</p>
   <table id="drift-recent" hidden>
     <thead><tr><th>time</th><th>event</th><th>action</th><th>reason</th><th>field</th></tr></thead>
     <tbody></tbody>

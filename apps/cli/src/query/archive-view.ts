@@ -66,7 +66,7 @@ export function archiveViewStatements(files: ArchiveFiles): string[] {
 }
 
 /**
- * Athena's (Trino's) functions the README's queries use, where DuckDB names them otherwise, so
+ * Athena's (Trino's) functions docs/consume.md's queries use, where DuckDB names them otherwise, so
  * that one query runs in both; and UTC, as Athena computes.
  */
 export const ATHENA_COMPATIBILITY = [

@@ -2,7 +2,7 @@
  * The archive's records as a table, for query engines (Athena's Glue table, the CLI's DuckDB view):
  * one column per top-level field of a compacted record (format 3), in the order records are
  * written. The single source of truth: the compactor stack's template, the DuckDB view and the
- * README's format table are tested against it.
+ * docs/archive-format.md's field table are tested against it.
  */
 export interface RecordColumn {
   readonly name: string;

@@ -19,7 +19,7 @@ export interface PayloadRef {
   readonly sha256: string;
 }
 
-/** One line of the archive (NDJSON). Field names are part of the public format: see the README. */
+/** One line of the archive (NDJSON). Field names are part of the public format: see docs/archive-format.md. */
 export interface ArchiveRecord {
   readonly delivery_id: string;
   readonly event: string;

@@ -3,7 +3,7 @@ import { isVisibleTeamPrivacy } from './hidden-object';
 
 /**
  * Content GitHub shows only to some people even in a public repository, checked for every event
- * that can be allowlisted (the README's privacy section lists what was checked and why):
+ * that can be allowlisted (docs/privacy.md lists what was checked and why):
  * - `release` of a draft: drafts are visible only to people with push access (embargoed notes);
  * - `pull_request_review` of a pending review: visible to its author only;
  * - a secret team requested as reviewer (`requested_team`, or in `pull_request.requested_teams`):
