@@ -1,17 +1,18 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exampleOf, freePort, signedRequest, TEST_SECRET, TestBroker } from '@github-webhooks/fixtures';
 import { buildSync } from 'esbuild';
+import { SERVE_BIN, startServing } from './support/serve-process';
 
 /**
  * What the publish ledger cannot prevent, proven: serve is killed (SIGKILL, by a fault point in its
  * own process) between the broker's confirm of a delivery and the ledger's write of it; started
  * again, it repeats at most what its publisher had in flight, never a delivery it wrote down.
  */
-const BIN = join(__dirname, '..', 'bin', 'github-webhooks.cjs');
+const BIN = SERVE_BIN;
 const PUBLISH_WINDOW = 32;
 const DELIVERIES = 300;
 const KILL_AT = 120;
@@ -25,26 +26,15 @@ let queue: string;
 let child: ChildProcess | undefined;
 
 function start(command: string[], env: Record<string, string>): Promise<ChildProcess> {
-  const started = spawn(process.execPath, command, {
-    env: {
-      ...process.env,
-      DASHBOARD_PORT: 'off',
-      WEBHOOK_SECRETS: TEST_SECRET,
-      ARCHIVE_DIR: dir,
-      PORT: String(port),
-      PULSE_EXCHANGE: exchange,
-      PULSE_EXCHANGE_DOTTED: 'off',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
-  return new Promise((resolve, reject) => {
-    let output = '';
-    started.stdout?.on('data', (chunk) => {
-      output += chunk;
-      if (output.includes('github-webhooks serving')) resolve(started);
-    });
-    started.once('exit', (code, signal) => reject(new Error(`exited with ${code ?? signal}: ${output}`)));
+  return startServing(command, {
+    ...process.env,
+    DASHBOARD_PORT: 'off',
+    WEBHOOK_SECRETS: TEST_SECRET,
+    ARCHIVE_DIR: dir,
+    PORT: String(port),
+    PULSE_EXCHANGE: exchange,
+    PULSE_EXCHANGE_DOTTED: 'off',
+    ...env,
   });
 }
 

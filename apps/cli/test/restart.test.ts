@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -6,9 +6,10 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { readRecords } from '@github-webhooks/archive';
 import { exampleOf, freePort, signedRequest, TEST_SECRET, TestBroker } from '@github-webhooks/fixtures';
+import { SERVE_BIN, startServing } from './support/serve-process';
 
 // serve in a process of its own (the built command), killed with SIGKILL while under load.
-const BIN = join(__dirname, '..', 'bin', 'github-webhooks.cjs');
+const BIN = SERVE_BIN;
 
 let dir: string;
 let port: number;
@@ -18,29 +19,18 @@ let queue: string;
 let child: ChildProcess | undefined;
 
 function startServe(): Promise<ChildProcess> {
-  const started = spawn(
-    process.execPath,
+  return startServing(
     [BIN, 'serve', '--port', String(port), '--host', '127.0.0.1', '--compact-every', '0'],
     {
-      env: {
-        ...process.env,
-        DASHBOARD_PORT: 'off',
-        WEBHOOK_SECRETS: TEST_SECRET,
-        ARCHIVE_DIR: dir,
-        PULSE_EXCHANGE: exchange,
-        PULSE_EXCHANGE_DOTTED: 'off',
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
+      ...process.env,
+      DASHBOARD_PORT: 'off',
+      WEBHOOK_SECRETS: TEST_SECRET,
+      ARCHIVE_DIR: dir,
+      PULSE_EXCHANGE: exchange,
+      PULSE_EXCHANGE_DOTTED: 'off',
     },
+    'inherit',
   );
-  return new Promise((resolve, reject) => {
-    let output = '';
-    started.stdout?.on('data', (chunk) => {
-      output += chunk;
-      if (output.includes('github-webhooks serving')) resolve(started);
-    });
-    started.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${output}`)));
-  });
 }
 
 const push = exampleOf('push', (e) => (e.payload.repository as { private?: boolean }).private === false);

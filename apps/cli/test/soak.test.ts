@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -14,6 +14,7 @@ import {
   TestBroker,
   urlVia,
 } from '@github-webhooks/fixtures';
+import { SERVE_BIN, startServing } from './support/serve-process';
 
 /**
  * A black-box soak of serve (the built command, in a process of its own, on loopback): mixed load
@@ -24,7 +25,7 @@ import {
  */
 const SECONDS = Number(process.env.SOAK_SECONDS ?? 16);
 const DEDUP_WINDOW = process.env.SOAK_DEDUP_WINDOW ?? '259200';
-const BIN = join(__dirname, '..', 'bin', 'github-webhooks.cjs');
+const BIN = SERVE_BIN;
 /** Messages the relay's publisher has in flight at most: what one kill or cut may repeat. */
 const PUBLISH_WINDOW = 32;
 
@@ -37,30 +38,15 @@ let queue: string;
 let child: ChildProcess | undefined;
 
 function startServe(): Promise<ChildProcess> {
-  const started = spawn(
-    process.execPath,
-    [BIN, 'serve', '--port', String(port), '--host', '127.0.0.1', '--compact-every', '0'],
-    {
-      env: {
-        ...process.env,
-        DASHBOARD_PORT: 'off',
-        WEBHOOK_SECRETS: TEST_SECRET,
-        ARCHIVE_DIR: dir,
-        AMQP_URL: urlVia(proxy),
-        PULSE_EXCHANGE: exchange,
-        PULSE_EXCHANGE_DOTTED: 'off',
-        DEDUP_WINDOW_SECONDS: DEDUP_WINDOW,
-      },
-      stdio: ['ignore', 'pipe', 'ignore'],
-    },
-  );
-  return new Promise((resolve, reject) => {
-    let output = '';
-    started.stdout?.on('data', (chunk) => {
-      output += chunk;
-      if (output.includes('github-webhooks serving')) resolve(started);
-    });
-    started.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${output.slice(-2000)}`)));
+  return startServing([BIN, 'serve', '--port', String(port), '--host', '127.0.0.1', '--compact-every', '0'], {
+    ...process.env,
+    DASHBOARD_PORT: 'off',
+    WEBHOOK_SECRETS: TEST_SECRET,
+    ARCHIVE_DIR: dir,
+    AMQP_URL: urlVia(proxy),
+    PULSE_EXCHANGE: exchange,
+    PULSE_EXCHANGE_DOTTED: 'off',
+    DEDUP_WINDOW_SECONDS: DEDUP_WINDOW,
   });
 }
 
