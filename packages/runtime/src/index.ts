@@ -3,4 +3,5 @@ export * from './env';
 export * from './errors';
 export * from './logger';
 export * from './metrics';
+export * from './one-per-key';
 export * from './secrets';

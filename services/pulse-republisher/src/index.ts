@@ -3,7 +3,6 @@ export * from './config';
 export * from './control-message';
 export * from './errors';
 export * from './message-payload';
-export * from './one-per-key';
 export * from './parse-message';
 export * from './ports';
 export * from './prepare-message';

@@ -1,5 +1,6 @@
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
-import { OnePerKey, type PublishLedger } from '@github-webhooks/pulse-republisher';
+import type { PublishLedger } from '@github-webhooks/pulse-republisher';
+import { OnePerKey } from '@github-webhooks/runtime';
 
 export interface LedgerOptions {
   /** How long a published delivery is remembered: GitHub's redelivery window (3 days on github.com, 7 on GHES). */

@@ -18,10 +18,9 @@ import {
 } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { describeError, type Logger, type Metrics } from '@github-webhooks/runtime';
+import { describeError, type Logger, type Metrics, OnePerKey } from '@github-webhooks/runtime';
 import type { Context } from 'aws-lambda';
 import { PublishFailedError } from '../errors';
-import { OnePerKey } from '../one-per-key';
 import type { PublishLedger, RepublisherMetric } from '../ports';
 
 export interface PowertoolsLedgerOptions {
