@@ -12,7 +12,7 @@ import {
 import { FsObjectStore } from '@github-webhooks/object-store';
 import { AmqpPublisher } from '@github-webhooks/pulse';
 import { republishBatch } from '@github-webhooks/pulse-republisher';
-import { silentLogger } from '@github-webhooks/runtime';
+import { noMetrics, silentLogger } from '@github-webhooks/runtime';
 import { connect } from 'amqplib';
 import { republishPayloads } from './payloads';
 import { type Summary, summarize } from './stats';
@@ -68,7 +68,7 @@ async function relayRate(exchange: string, lines: readonly string[], withLedger:
         publisher,
         payloads: new FsObjectStore(dir),
         logger: silent,
-        metrics: { count: () => undefined },
+        metrics: noMetrics,
         ...(ledger === undefined ? {} : { ledger }),
       }),
     deadLetter: () => Promise.reject(new Error('nothing should be dead-lettered')),

@@ -2,11 +2,16 @@
 // and its dashboard shows what it owns (its metrics, its resources, its alarms with their state),
 // so no stack depends on another's names. serverless.yml takes the body from here:
 //   DashboardBody: ${file(../../packages/serverless-configuration/dashboards.cjs):ingestion}
-// The metric names in the GithubWebhooks namespace must be ones the code emits: the stacks' template
-// tests check every widget against METRICS (packages/runtime/src/metrics.ts).
+// The metric names in the namespace (shared.yml's metrics.namespace) must be ones the code emits: the
+// stacks' template tests check every widget against METRICS (packages/runtime/src/metrics.ts).
 'use strict';
 
-const NAMESPACE = 'GithubWebhooks';
+const { readFileSync } = require('node:fs');
+const { join } = require('node:path');
+const { parse } = require('yaml');
+
+// The namespace where the stacks take it from (shared.yml), so it is written once.
+const NAMESPACE = parse(readFileSync(join(__dirname, 'shared.yml'), 'utf8')).metrics.namespace;
 const PERIOD = 60;
 // Placeholders for CloudFormation values, replaced by Fn::Join parts once the body is JSON.
 const ref = (name) => `@@Ref:${name}@@`;

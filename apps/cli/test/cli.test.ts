@@ -1,11 +1,9 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exampleOf, signedRequest, TEST_SECRET } from '@github-webhooks/fixtures';
 import { runCli } from './support/run-cli';
-
-const BIN = join(__dirname, '..', 'bin', 'github-webhooks.cjs');
+import { startServingAnyPort } from './support/serve-process';
 
 const run = (args: string[]) => runCli(args);
 
@@ -136,33 +134,20 @@ describe('github-webhooks command line', () => {
 describe('github-webhooks serve (the built command)', () => {
   it('answers a signed delivery, then shuts down cleanly on SIGTERM with it on disk', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'gw-serve-'));
-    const child = spawn(
-      process.execPath,
-      [BIN, 'serve', '--port', '0', '--host', '127.0.0.1', '--compact-every', '0'],
+    const { child, port, output } = await startServingAnyPort(
+      ['--port', '0', '--host', '127.0.0.1', '--compact-every', '0'],
       {
-        env: {
-          ...process.env,
-          DASHBOARD_PORT: 'off',
-          WEBHOOK_SECRETS: TEST_SECRET,
-          ARCHIVE_DIR: dir,
-          PULSE_EXCHANGE: `test/cli-${process.pid}/v1`,
-          PULSE_EXCHANGE_DOTTED: 'off',
-        },
+        ...process.env,
+        DASHBOARD_PORT: 'off',
+        WEBHOOK_SECRETS: TEST_SECRET,
+        ARCHIVE_DIR: dir,
+        PULSE_EXCHANGE: `test/cli-${process.pid}/v1`,
+        PULSE_EXCHANGE_DOTTED: 'off',
       },
+      'pipe',
     );
-    let output = '';
-    child.stdout.on('data', (chunk) => {
-      output += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      output += chunk;
-    });
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-    const until = Date.now() + 15_000;
-    while (!/"url":"http:\/\/127\.0\.0\.1:(\d+)/.test(output) && Date.now() < until)
-      await new Promise((r) => setTimeout(r, 50));
-    const port = /"url":"http:\/\/127\.0\.0\.1:(\d+)/.exec(output)?.[1];
-    expect(port).toBeDefined();
+    expect(port).toBeGreaterThan(0);
     const request = signedRequest({ event: 'watch', payload: exampleOf('watch').payload });
     const response = await fetch(`http://127.0.0.1:${port}/webhook`, {
       method: 'POST',
@@ -174,7 +159,7 @@ describe('github-webhooks serve (the built command)', () => {
     expect(health).toMatchObject({ ok: true, counts: { Archived: 1 } });
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
-    expect(output).toMatch(/"message":"stopped"/);
+    expect(output()).toMatch(/"message":"stopped"/);
     const hours = await readdir(join(dir, 'raw'), { recursive: true });
     expect(hours.some((name) => String(name).endsWith('.ndjson'))).toBe(true);
     await rm(dir, { recursive: true });

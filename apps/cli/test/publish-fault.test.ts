@@ -1,10 +1,12 @@
 import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { exampleOf, freePort, signedRequest, TEST_SECRET, TestBroker } from '@github-webhooks/fixtures';
+import { freePort, TEST_SECRET, TestBroker } from '@github-webhooks/fixtures';
 import { buildSync } from 'esbuild';
+import { PulseTally } from './support/pulse-tally';
+import { deliverPush } from './support/push-delivery';
 import { SERVE_BIN, startServing } from './support/serve-process';
 
 /**
@@ -35,23 +37,6 @@ function start(command: string[], env: Record<string, string>): Promise<ChildPro
     PULSE_EXCHANGE: exchange,
     PULSE_EXCHANGE_DOTTED: 'off',
     ...env,
-  });
-}
-
-const push = exampleOf('push', (e) => (e.payload.repository as { private?: boolean }).private === false);
-
-function deliver(agent: Agent): Promise<string | undefined> {
-  const signed = signedRequest({ event: 'push', payload: push.payload });
-  return new Promise((resolve) => {
-    const req = request(
-      { host: '127.0.0.1', port, path: '/webhook', method: 'POST', headers: signed.headers, agent },
-      (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode === 202 ? signed.id : undefined));
-      },
-    );
-    req.on('error', () => resolve(undefined));
-    req.end(signed.body);
   });
 }
 
@@ -87,7 +72,7 @@ describe('a crash between the broker’s confirm and the ledger’s write', () =
     const acknowledged = new Set<string>();
     const sender = async () => {
       while (acknowledged.size < DELIVERIES) {
-        const id = await deliver(agent);
+        const id = await deliverPush(agent, port);
         if (id === undefined) return;
         acknowledged.add(id);
       }
@@ -97,20 +82,9 @@ describe('a crash between the broker’s confirm and the ledger’s write', () =
     agent.destroy();
 
     child = await start([BIN, 'serve', '--host', '127.0.0.1', '--compact-every', '0'], {});
-    const seen = new Map<string, number>();
-    const until = Date.now() + 30_000;
-    while ([...acknowledged].some((id) => !seen.has(id)) && Date.now() < until) {
-      for (const message of await broker.drain(queue)) {
-        const id = String(message.properties.messageId);
-        seen.set(id, (seen.get(id) ?? 0) + 1);
-      }
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    await new Promise((r) => setTimeout(r, 1000));
-    for (const message of await broker.drain(queue)) {
-      const id = String(message.properties.messageId);
-      seen.set(id, (seen.get(id) ?? 0) + 1);
-    }
+    const tally = new PulseTally(broker, queue);
+    await tally.waitForAll(acknowledged, 30_000, 1_000);
+    const { seen } = tally;
     const duplicates = [...seen.values()].reduce((sum, n) => sum + n - 1, 0);
     process.stderr.write(`fault: acknowledged ${acknowledged.size}, duplicates ${duplicates}\n`);
     expect([...acknowledged].filter((id) => !seen.has(id))).toEqual([]);

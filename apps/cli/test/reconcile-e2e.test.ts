@@ -6,11 +6,19 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { readRecords } from '@github-webhooks/archive';
 import { classify, createPrivacyPolicy } from '@github-webhooks/events';
-import { allExamples, freePort, GitHubStandIn, TEST_SECRET, TestBroker } from '@github-webhooks/fixtures';
+import {
+  allExamples,
+  freePort,
+  GitHubStandIn,
+  TEST_SECRET,
+  TestBroker,
+  waitFor,
+} from '@github-webhooks/fixtures';
 import { JsonLogger } from '@github-webhooks/runtime';
 import { main } from '../src/main';
 import { readServeConfig } from '../src/serve/serve-config';
 import { type RunningStack, startStack } from '../src/serve/start-stack';
+import { PulseTally } from './support/pulse-tally';
 
 // GitHub (the stand-in) delivers through a proxy that makes serve look down, slow or failing.
 type Mode = 'pass' | 'slow' | 'unavailable';
@@ -185,21 +193,10 @@ describe('reconcile, end to end with serve and the GitHub stand-in', () => {
     const archived = await archivedIds();
     expect(genuine.filter((d) => !archived.has(d.guid))).toEqual([]);
     expect(wrong.filter((guid) => archived.has(guid))).toEqual([]);
-    const onPulse = new Map<string, number>();
-    const collect = async () => {
-      for (const message of await broker.drain(queue)) {
-        const id = String(message.properties.messageId);
-        onPulse.set(id, (onPulse.get(id) ?? 0) + 1);
-      }
-    };
-    const until = Date.now() + 15_000;
     const publicIds = genuine.filter((d) => d.isPublic).map((d) => d.guid);
-    while (publicIds.some((id) => !onPulse.has(id)) && Date.now() < until) {
-      await collect();
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    await new Promise((r) => setTimeout(r, 500));
-    await collect();
+    const tally = new PulseTally(broker, queue);
+    await tally.waitForAll(publicIds, 15_000, 500);
+    const onPulse = tally.seen;
     expect(publicIds.filter((id) => !onPulse.has(id))).toEqual([]);
     // One message per delivery: the deliveries GitHub saw fail after they were archived and
     // published (answered past its 10 s) are redelivered by the reconciler, and not published again.
@@ -271,8 +268,7 @@ describe('reconcile, end to end with serve and the GitHub stand-in', () => {
       },
     );
     const reconciler = () => (stack as RunningStack).health().reconciler as { last?: unknown };
-    const until = Date.now() + 10_000;
-    while (reconciler().last === undefined && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    await waitFor('a reconcile run', () => reconciler().last !== undefined, 10_000);
     expect(reconciler()).toMatchObject({ enabled: true, last: { hooks: 2, gave_up: 2, redelivered: 0 } });
   });
 });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { archiveStats as stats } from '@github-webhooks/archive';
 import { createPrivacyPolicy, formatRecordLine } from '@github-webhooks/events';
-import { exampleOf } from '@github-webhooks/fixtures';
+import { exampleOf, waitFor } from '@github-webhooks/fixtures';
 import { FsObjectStore } from '@github-webhooks/object-store';
 import { AmqpPublisher, REPLAY_HEADER } from '@github-webhooks/pulse';
 import { silentLogger } from '@github-webhooks/runtime';
@@ -98,8 +98,7 @@ describe('replay', () => {
         logger: silent,
       });
       expect(report).toMatchObject({ matched: 4, published: 2, failed: 0, private: 2 });
-      const end = Date.now() + 5000;
-      while (received.length < 2 && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+      await waitFor('both public deliveries replayed', () => received.length >= 2, 5_000);
       expect(received.map((m) => m.properties.messageId).sort()).toEqual(['d-issue', 'd-push']);
       for (const message of received) expect(message.properties.headers?.[REPLAY_HEADER]).toBe('true');
     } finally {

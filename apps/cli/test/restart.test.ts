@@ -1,11 +1,13 @@
 import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { readRecords } from '@github-webhooks/archive';
-import { exampleOf, freePort, signedRequest, TEST_SECRET, TestBroker } from '@github-webhooks/fixtures';
+import { freePort, TEST_SECRET, TestBroker, waitFor } from '@github-webhooks/fixtures';
+import { PulseTally } from './support/pulse-tally';
+import { deliverPush, privatePush, publicPush } from './support/push-delivery';
 import { SERVE_BIN, startServing } from './support/serve-process';
 
 // serve in a process of its own (the built command), killed with SIGKILL while under load.
@@ -33,29 +35,6 @@ function startServe(): Promise<ChildProcess> {
   );
 }
 
-const push = exampleOf('push', (e) => (e.payload.repository as { private?: boolean }).private === false);
-const privatePush = {
-  ...push.payload,
-  repository: { ...(push.payload.repository as object), private: true, visibility: 'private' },
-};
-
-/** One delivery; resolves with its GUID when answered 2xx, undefined when it failed in any way. */
-function deliver(agent: Agent, isPublic: boolean): Promise<string | undefined> {
-  const signed = signedRequest({ event: 'push', payload: isPublic ? push.payload : privatePush });
-  return new Promise((resolve) => {
-    const req = request(
-      { host: '127.0.0.1', port, path: '/webhook', method: 'POST', headers: signed.headers, agent },
-      (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode === 202 ? signed.id : undefined));
-        res.on('error', () => resolve(undefined));
-      },
-    );
-    req.on('error', () => resolve(undefined));
-    req.end(signed.body);
-  });
-}
-
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'gw-restart-'));
   port = await freePort();
@@ -79,12 +58,12 @@ describe('serve, killed with SIGKILL under load and started again', () => {
     const sender = async (n: number) => {
       for (let i = 0; !killed; i++) {
         const isPublic = (i + n) % 2 === 0;
-        const id = await deliver(agent, isPublic);
+        const id = await deliverPush(agent, port, isPublic ? publicPush : privatePush);
         if (id !== undefined) acknowledged.set(id, isPublic);
       }
     };
     const senders = Array.from({ length: 16 }, (_, n) => sender(n));
-    while (acknowledged.size < 400) await new Promise((r) => setTimeout(r, 5));
+    await waitFor('400 deliveries answered', () => acknowledged.size >= 400);
     child.kill('SIGKILL');
     await new Promise((resolve) => child?.once('exit', resolve));
     killed = true;
@@ -94,12 +73,9 @@ describe('serve, killed with SIGKILL under load and started again', () => {
 
     child = await startServe();
     const publicIds = [...acknowledged].filter(([, isPublic]) => isPublic).map(([id]) => id);
-    const seen = new Set<string>();
-    const until = Date.now() + 30_000;
-    while (publicIds.some((id) => !seen.has(id)) && Date.now() < until) {
-      for (const message of await broker.drain(queue)) seen.add(String(message.properties.messageId));
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    const tally = new PulseTally(broker, queue);
+    await tally.waitForAll(publicIds, 30_000);
+    const { seen } = tally;
     expect(publicIds.filter((id) => !seen.has(id))).toEqual([]);
     child.kill('SIGTERM');
     await new Promise((resolve) => child?.once('exit', resolve));

@@ -1,14 +1,14 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { exampleOf, signedRequest, TEST_SECRET } from '@github-webhooks/fixtures';
+import { TEST_SECRET, waitFor } from '@github-webhooks/fixtures';
+import { MIB, peakRssMib, requestHead, watchDeliveriesUntil } from './support/attack';
+import { type ServingProcess, startServingAnyPort } from './support/serve-process';
 
 // serve in a process of its own (the built command), with its default settings; the slow uploads
 // and the genuine deliveries from this one, on loopback.
-const BIN = join(__dirname, '..', 'bin', 'github-webhooks.cjs');
-const MIB = 1024 * 1024;
 const SLOW_UPLOADS = 200;
 /** serve's defaults (serve-config.ts): BODY_GRACE_SECONDS and BODY_IDLE_SECONDS. */
 const DEFAULT_GRACE_MS = 2_000;
@@ -18,32 +18,20 @@ const ATTACK_MS = 12_000;
 let dir: string;
 let child: ChildProcess;
 let port: number;
-let output = '';
+let serving: ServingProcess;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'gw-slow-'));
-  child = spawn(
-    process.execPath,
-    [BIN, 'serve', '--port', '0', '--host', '127.0.0.1', '--compact-every', '0'],
-    {
-      env: {
-        ...process.env,
-        DASHBOARD_PORT: 'off',
-        WEBHOOK_SECRETS: TEST_SECRET,
-        ARCHIVE_DIR: dir,
-        PULSE_EXCHANGE: `test/slow-${process.pid}/v1`,
-        PULSE_EXCHANGE_DOTTED: 'off',
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  child.stdout?.on('data', (chunk) => {
-    output += chunk;
+  serving = await startServingAnyPort(['--port', '0', '--host', '127.0.0.1', '--compact-every', '0'], {
+    ...process.env,
+    DASHBOARD_PORT: 'off',
+    WEBHOOK_SECRETS: TEST_SECRET,
+    ARCHIVE_DIR: dir,
+    PULSE_EXCHANGE: `test/slow-${process.pid}/v1`,
+    PULSE_EXCHANGE_DOTTED: 'off',
   });
-  const until = Date.now() + 15_000;
-  while (!/"url":"http:\/\/127\.0\.0\.1:(\d+)/.test(output) && Date.now() < until)
-    await new Promise((r) => setTimeout(r, 50));
-  port = Number(/"url":"http:\/\/127\.0\.0\.1:(\d+)/.exec(output)?.[1]);
+  child = serving.child;
+  port = serving.port;
   expect(port).toBeGreaterThan(0);
 });
 
@@ -69,17 +57,7 @@ interface Upload {
 function slowUploads(count: number) {
   const uploads: Upload[] = [];
   let running = true;
-  const head = (() => {
-    const request = signedRequest({ event: 'push', body: 'x' });
-    const headers = {
-      ...request.headers,
-      'Content-Length': String(MIB),
-      'X-Hub-Signature-256': `sha256=${'0'.repeat(64)}`,
-    };
-    return `POST /webhook HTTP/1.1\r\nHost: x\r\n${Object.entries(headers)
-      .map(([k, v]) => `${k}: ${v}`)
-      .join('\r\n')}\r\n\r\n`;
-  })();
+  const head = requestHead(MIB);
   const start = () => {
     const socket = connect(port, '127.0.0.1');
     const upload: Upload = { socket, startedAt: performance.now() };
@@ -112,45 +90,25 @@ function slowUploads(count: number) {
   };
 }
 
-async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; value: T }> {
-  const started = performance.now();
-  const value = await work();
-  return { ms: performance.now() - started, value };
-}
-
 describe('serve under 200 slow uploads (declared 1 MiB, 10 bytes a second)', () => {
   it('answers genuine deliveries within GitHub’s 10 s, ends each slow upload within grace + idle with 408, within bounded memory', async () => {
     const attack = slowUploads(SLOW_UPLOADS);
     try {
-      const watch = exampleOf('watch');
-      const latencies: number[] = [];
-      const statuses: number[] = [];
-      const ends = Date.now() + ATTACK_MS;
-      while (Date.now() < ends) {
-        const request = signedRequest({ event: 'watch', payload: watch.payload });
-        const delivered = await timed(() =>
-          fetch(`http://127.0.0.1:${port}/webhook`, {
-            method: 'POST',
-            headers: request.headers,
-            body: request.body,
-          }),
-        );
-        statuses.push(delivered.value.status);
-        latencies.push(delivered.ms);
-        await new Promise((r) => setTimeout(r, 100));
-      }
+      const { statuses, latencies } = await watchDeliveriesUntil(port, ATTACK_MS);
       attack.stop();
       // Those still open are ended by serve too, each within grace + idle of its start.
-      const until = Date.now() + DEFAULT_GRACE_MS + DEFAULT_IDLE_MS + 2_000;
-      while (attack.uploads.some((u) => u.endedAt === undefined) && Date.now() < until)
-        await new Promise((r) => setTimeout(r, 100));
+      await waitFor(
+        'serve to end every slow upload',
+        () => attack.uploads.every((u) => u.endedAt !== undefined),
+        DEFAULT_GRACE_MS + DEFAULT_IDLE_MS + 2_000,
+      );
       await new Promise((r) => setTimeout(r, 300)); // serve's last log lines
 
-      const status = await readFile(`/proc/${child.pid}/status`, 'utf8');
-      const rssMib = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1]) / 1024;
+      const rssMib = await peakRssMib(child.pid);
       const lasted = attack.uploads.map((u) => (u.endedAt ?? Number.POSITIVE_INFINITY) - u.startedAt);
       const ended408 = attack.uploads.filter((u) => u.status === 408).length;
-      const logged = output
+      const logged = serving
+        .output()
         .split('\n')
         .filter((line) => line.includes('"slow body ended"'))
         .map((line) => JSON.parse(line) as Record<string, unknown>);

@@ -16,14 +16,14 @@ export type ReadItem =
       /** The record as one NDJSON line (no newline): the input line itself when it was already one. */
       readonly line: string;
       /** Converted from the original system's `{"event","request_id","body"}` format. */
-      readonly legacy: boolean;
+      readonly original: boolean;
     }
   | { readonly kind: 'malformed'; readonly text: string; readonly reason: string };
 
 export interface ParseOptions {
-  /** `received_at` for legacy records that carry none (the original objects' time). */
+  /** `received_at` for the original system's records that carry none (their object's time). */
   readonly fallbackReceivedAt?: Date | undefined;
-  /** Decides `public` for legacy records. Default: the default allowlist. */
+  /** Decides `public` for the original system's records. Default: the default allowlist. */
   readonly policy?: PrivacyPolicy;
 }
 
@@ -62,23 +62,23 @@ function toItem(value: unknown, line: string | undefined, options: ParseOptions)
   const object = value as Record<string, unknown> | null;
   if (object !== null && typeof object === 'object' && 'delivery_id' in object) {
     const record = parseRecord(value);
-    return { kind: 'record', record, line: line ?? JSON.stringify(record), legacy: false };
+    return { kind: 'record', record, line: line ?? JSON.stringify(record), original: false };
   }
   if (object !== null && typeof object === 'object' && 'request_id' in object && 'body' in object) {
-    return fromLegacy(object, options);
+    return fromOriginalRecord(object, options);
   }
   throw new ArchiveFormatError('not an archive record');
 }
 
-function fromLegacy(object: Record<string, unknown>, options: ParseOptions): ReadItem {
+function fromOriginalRecord(object: Record<string, unknown>, options: ParseOptions): ReadItem {
   const { event, request_id: deliveryId } = object;
   if (typeof event !== 'string' || typeof deliveryId !== 'string' || deliveryId === '') {
-    throw new ArchiveFormatError('legacy record needs string event and request_id');
+    throw new ArchiveFormatError("the original system's record needs string event and request_id");
   }
-  const payload = legacyBody(object.body);
-  const receivedAt = legacyTime(object.received_at) ?? options.fallbackReceivedAt;
+  const payload = originalBody(object.body);
+  const receivedAt = originalTime(object.received_at) ?? options.fallbackReceivedAt;
   if (receivedAt === undefined)
-    throw new ArchiveFormatError('legacy record has no received_at and no object time');
+    throw new ArchiveFormatError("the original system's record has no received_at and no object time");
   const meta = {
     deliveryId,
     event,
@@ -86,25 +86,25 @@ function fromLegacy(object: Record<string, unknown>, options: ParseOptions): Rea
     public: classify(event, payload, options.policy ?? defaultPolicy).public,
   };
   const line = formatRecordLine(meta, { payloadText: JSON.stringify(payload) }).trimEnd();
-  return { kind: 'record', record: parseRecord(JSON.parse(line)), line, legacy: true };
+  return { kind: 'record', record: parseRecord(JSON.parse(line)), line, original: true };
 }
 
-function legacyBody(body: unknown): Record<string, unknown> {
+function originalBody(body: unknown): Record<string, unknown> {
   let value = body;
   if (typeof body === 'string') {
     try {
       value = JSON.parse(body);
     } catch {
-      throw new ArchiveFormatError('legacy record body is a string that is not JSON');
+      throw new ArchiveFormatError("the original system's record body is a string that is not JSON");
     }
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new ArchiveFormatError('legacy record body is not a JSON object');
+    throw new ArchiveFormatError("the original system's record body is not a JSON object");
   }
   return value as Record<string, unknown>;
 }
 
-function legacyTime(value: unknown): Date | undefined {
+function originalTime(value: unknown): Date | undefined {
   if (typeof value !== 'string' && typeof value !== 'number') return undefined;
   const date = new Date(value);
   return Number.isNaN(date.getTime()) ? undefined : date;

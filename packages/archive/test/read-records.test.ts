@@ -63,32 +63,33 @@ describe('readRecords', () => {
 
   // A real push of a public repository: the shape check needs a real payload to make it public.
   const pushBody = { ...exampleOf('push').payload, repository: { full_name: 'o/r', private: false } };
-  const legacy = (i: number, extra: object = {}) =>
-    JSON.stringify({ event: 'push', request_id: `legacy-${i}`, body: pushBody, ...extra });
+  const original = (i: number, extra: object = {}) =>
+    JSON.stringify({ event: 'push', request_id: `original-${i}`, body: pushBody, ...extra });
 
   it("reads the original system's concatenated records, timed by the object", async () => {
     const fallbackReceivedAt = new Date('2019-05-01T10:20:30.000Z');
     const text =
-      legacy(1) +
-      legacy(2, { received_at: '2019-05-01T10:59:00Z' }) +
-      legacy(3, { body: JSON.stringify({ x: 1 }) });
+      original(1) +
+      original(2, { received_at: '2019-05-01T10:59:00Z' }) +
+      original(3, { body: JSON.stringify({ x: 1 }) });
     const items = await collect(Buffer.from(text), 50, { fallbackReceivedAt });
     expect(
       items.map(
-        (i) => i.kind === 'record' && [i.record.delivery_id, i.record.received_at, i.record.public, i.legacy],
+        (i) =>
+          i.kind === 'record' && [i.record.delivery_id, i.record.received_at, i.record.public, i.original],
       ),
     ).toEqual([
-      ['legacy-1', '2019-05-01T10:20:30.000Z', true, true],
-      ['legacy-2', '2019-05-01T10:59:00.000Z', true, true],
-      ['legacy-3', '2019-05-01T10:20:30.000Z', false, true],
+      ['original-1', '2019-05-01T10:20:30.000Z', true, true],
+      ['original-2', '2019-05-01T10:59:00.000Z', true, true],
+      ['original-3', '2019-05-01T10:20:30.000Z', false, true],
     ]);
     const first = items[0];
     expect(first?.kind === 'record' && JSON.parse(first.line).payload).toEqual(pushBody);
   });
 
-  it('reads a single legacy record per line', async () => {
-    const items = await collect(Buffer.from(`${legacy(1)}\n`), 1000, { fallbackReceivedAt: at(0) });
-    expect(ids(items)).toEqual(['legacy-1']);
+  it('reads a single record of the original system per line', async () => {
+    const items = await collect(Buffer.from(`${original(1)}\n`), 1000, { fallbackReceivedAt: at(0) });
+    expect(ids(items)).toEqual(['original-1']);
   });
 
   it.each([
@@ -96,15 +97,27 @@ describe('readRecords', () => {
     ['garbage', 'hello', 'invalid JSON'],
     ['not a record', '{"foo":1}', 'not an archive record'],
     ['invalid record', '{"delivery_id":"x"}', 'record has no event'],
-    ['legacy without time', legacy(1), 'legacy record has no received_at'],
-    ['legacy with bad body', JSON.stringify({ event: 'push', request_id: 'r', body: 'nope' }), 'not JSON'],
     [
-      'legacy with array body',
+      'an original system record without time',
+      original(1),
+      "the original system's record has no received_at",
+    ],
+    [
+      'an original system record with a bad body',
+      JSON.stringify({ event: 'push', request_id: 'r', body: 'nope' }),
+      'not JSON',
+    ],
+    [
+      'an original system record with an array body',
       JSON.stringify({ event: 'push', request_id: 'r', body: [] }),
       'not a JSON object',
     ],
-    ['legacy without id', JSON.stringify({ event: 'push', request_id: '', body: {} }), 'needs string event'],
-    ['concatenated with a bad one', `${legacy(1, { received_at: 1 })}{"foo":1}`, 'not an archive record'],
+    [
+      'an original system record without id',
+      JSON.stringify({ event: 'push', request_id: '', body: {} }),
+      'needs string event',
+    ],
+    ['concatenated with a bad one', `${original(1, { received_at: 1 })}{"foo":1}`, 'not an archive record'],
   ])('yields %s as malformed, keeping the good records around it', async (_name, bad, reason) => {
     const text = `${lines[0]}${bad}\n${lines[1]}`;
     const items = await collect(Buffer.from(text));

@@ -11,8 +11,6 @@ import {
   hourPath,
   hourStart,
   isPayloadKeyOf,
-  legacyManifestKey,
-  legacyPayloadKey,
   manifestKey,
   PRIVACY_RULES_VERSION,
   parseHourLabel,
@@ -182,11 +180,9 @@ describe('archive keys', () => {
     expect(rawPrefix(hour)).toBe('raw/2026/11/28/15/');
     expect(hourlyKey(hour)).toBe('hourly/2026/11/28/15.ndjson.gz');
     expect(manifestKey(hour)).toBe('manifests/2026/11/28/15.manifest.json');
-    expect(legacyManifestKey(hour)).toBe('hourly/2026/11/28/15.manifest.json');
     expect(quarantinePrefix(hour)).toBe('quarantine/2026/11/28/15/');
     expect(payloadKey('g-1', 'f'.repeat(64))).toBe(`payloads/g-1-${'f'.repeat(64)}.json.gz`);
-    expect(legacyPayloadKey('g-1')).toBe('payloads/g-1.json.gz');
-    expect(isPayloadKeyOf('payloads/g-1.json.gz', 'g-1', 'f'.repeat(64))).toBe(true);
+    expect(isPayloadKeyOf('payloads/g-1.json.gz', 'g-1', 'f'.repeat(64))).toBe(false);
     expect(isPayloadKeyOf(`payloads/g-1-${'f'.repeat(64)}.json.gz`, 'g-1', 'f'.repeat(64))).toBe(true);
     expect(isPayloadKeyOf(`payloads/g-2-${'f'.repeat(64)}.json.gz`, 'g-1', 'f'.repeat(64))).toBe(false);
     expect(isPayloadKeyOf(`payloads/g-1-${'e'.repeat(64)}.json.gz`, 'g-1', 'f'.repeat(64))).toBe(false);

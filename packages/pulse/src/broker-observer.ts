@@ -32,3 +32,24 @@ export function brokerObserver(
     unblocked: ({ broker }) => logger.info('the broker unblocked publishing', { broker }),
   };
 }
+
+/** One observer that tells each of `observers` every event, in order (the logs and a state a deployable keeps). */
+export function combineObservers(...observers: readonly PublisherObserver[]): PublisherObserver {
+  return {
+    connected: (event) => {
+      for (const observer of observers) observer.connected?.(event);
+    },
+    connectFailed: (error) => {
+      for (const observer of observers) observer.connectFailed?.(error);
+    },
+    connectionLost: (event) => {
+      for (const observer of observers) observer.connectionLost?.(event);
+    },
+    blocked: (event) => {
+      for (const observer of observers) observer.blocked?.(event);
+    },
+    unblocked: (event) => {
+      for (const observer of observers) observer.unblocked?.(event);
+    },
+  };
+}

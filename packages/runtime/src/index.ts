@@ -5,3 +5,4 @@ export * from './logger';
 export * from './metrics';
 export * from './one-per-key';
 export * from './secrets';
+export * from './settings-spec';

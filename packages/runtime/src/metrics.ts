@@ -1,6 +1,6 @@
 /**
  * Every metric the deployables emit, by the service that emits it: one style (PascalCase, a count
- * per name), one list. The Lambdas publish them as CloudWatch EMF in the namespace below with the
+ * per name unless it is one of GAUGES), one list. The Lambdas publish them as CloudWatch EMF in the namespace below with the
  * service as dimension; the local stack keeps them in memory for /healthz. Dashboards and alarms
  * name metrics from here, and a template test checks they name nothing else.
  */
@@ -53,7 +53,7 @@ export const METRICS = {
     'Quarantined',
     'RawObjectsDeleted',
     'RawObjectsTagged',
-    // A value per run, not a count: the age of the oldest raw object left (0: none); plot its Maximum.
+    // A gauge (GAUGES): the age of the oldest raw object left (0: none); plot its Maximum.
     'OldestRawAgeSeconds',
   ],
   'delivery-reconciler': [
@@ -72,16 +72,25 @@ export type ServiceName = keyof typeof METRICS;
 export type MetricOf<S extends ServiceName> = (typeof METRICS)[S][number];
 export type MetricName = MetricOf<ServiceName>;
 
+/** The metrics that are a value at one moment, in seconds (CloudWatch unit Seconds), not a count. */
+export const GAUGES = ['OldestRawAgeSeconds'] as const;
+export type GaugeName = (typeof GAUGES)[number];
+
 export interface Metrics<Name extends string = MetricName> {
-  count(name: Name, value?: number): void;
+  count(name: Exclude<Name, GaugeName>, value?: number): void;
+  /** The gauge's value now, replacing the one before. */
+  gauge(name: Extract<Name, GaugeName>, seconds: number): void;
 }
 
-export const noMetrics: Metrics<never> & Metrics<string> = { count: () => undefined };
+export const noMetrics: Metrics<never> & Metrics<string> = { count: () => undefined, gauge: () => undefined };
 
-/** Counters kept in memory (the local stack shows them in /healthz). */
+/** Counters and gauges kept in memory (the local stack shows them in /healthz). */
 export class CounterMetrics<Name extends string = MetricName> implements Metrics<Name> {
   readonly counts: Partial<Record<Name, number>> = {};
-  count = (name: Name, value = 1): void => {
+  count = (name: Exclude<Name, GaugeName>, value = 1): void => {
     this.counts[name] = (this.counts[name] ?? 0) + value;
+  };
+  gauge = (name: Extract<Name, GaugeName>, seconds: number): void => {
+    this.counts[name] = seconds;
   };
 }

@@ -34,7 +34,10 @@ export function lambdaMonitoring<S extends ServiceName>(service: S): LambdaMonit
   };
   const monitoring: LambdaMonitoring<S> = {
     logger,
-    metrics: { count: (name, value = 1) => emf.addMetric(name, MetricUnit.Count, value) },
+    metrics: {
+      count: (name, value = 1) => emf.addMetric(name, MetricUnit.Count, value),
+      gauge: (name, seconds) => emf.addMetric(name, MetricUnit.Seconds, seconds),
+    },
     addContext: (context) => logs.addContext(context),
     publish: () => emf.publishStoredMetrics(),
     async invocation(context, run) {

@@ -1,6 +1,6 @@
 /** Test doubles of the ports, for every workspace's tests (`@github-webhooks/runtime/testing`). */
 import type { Level, LogFields, Logger } from './logger';
-import type { Metrics } from './metrics';
+import type { GaugeName, Metrics } from './metrics';
 
 export interface LoggedLine {
   readonly level: Level;
@@ -34,8 +34,12 @@ export class RecordingLogger implements Logger {
 
 export class RecordingMetrics<Name extends string = string> implements Metrics<Name> {
   readonly counts = new Map<Name, number>();
-  count = (name: Name, value = 1): void => {
+  count = (name: Exclude<Name, GaugeName>, value = 1): void => {
     this.counts.set(name, (this.counts.get(name) ?? 0) + value);
+  };
+  /** A gauge's last value, beside the counts. */
+  gauge = (name: Extract<Name, GaugeName>, seconds: number): void => {
+    this.counts.set(name, seconds);
   };
   get(name: Name): number {
     return this.counts.get(name) ?? 0;

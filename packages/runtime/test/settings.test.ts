@@ -17,7 +17,7 @@ describe('Settings', () => {
     FLAG: 'TRUE',
     LIST: ' a, b,,c ',
     TOPIC: 'arn:aws-cn:sns:cn-north-1:123:all',
-    OLD_NAME: 'legacy',
+    OLD_NAME: 'older',
   });
 
   it.each([
@@ -27,7 +27,7 @@ describe('Settings', () => {
     ['a boolean in any case', () => settings.boolean('FLAG', false), true],
     ['a list, trimmed, blanks dropped', () => settings.list('LIST'), ['a', 'b', 'c']],
     ['an ARN of another partition', () => settings.arn('TOPIC', 'sns'), 'arn:aws-cn:sns:cn-north-1:123:all'],
-    ['an older name still accepted', () => settings.string(['NEW_NAME', 'OLD_NAME'], 'x'), 'legacy'],
+    ['an older name still accepted', () => settings.string(['NEW_NAME', 'OLD_NAME'], 'x'), 'older'],
     [
       'one of a set',
       () => new Settings({ M: 'tag' }).oneOf('M', ['delete', 'tag'] as const, 'delete'),

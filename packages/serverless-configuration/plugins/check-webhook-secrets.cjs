@@ -1,42 +1,52 @@
-// A Serverless plugin for the ingestion stack: before every deploy it runs
-// `github-webhooks check-secrets` on the stack's webhook secrets parameter, so a deploy with an
-// empty or trivial secret in SSM fails instead of shipping (the Lambda would refuse it anyway).
-// The rule itself lives in one place, packages/runtime (checkSecrets), behind that command.
-const { spawnSync } = require('node:child_process');
-const { join } = require('node:path');
-
-const CLI = join(__dirname, '..', '..', '..', 'apps', 'cli', 'bin', 'github-webhooks.cjs');
+// A Serverless plugin for the ingestion stack: before every deploy it reads the stack's webhook
+// secrets parameter (with the deploy's own credentials and region) and checks it as
+// `github-webhooks check-secrets` does, so a deploy with an empty or trivial secret in SSM fails
+// instead of shipping (the Lambda would refuse it anyway). The rules live in one place,
+// @github-webhooks/runtime's secret-rules, which the command and the Lambda use too.
+const {
+  checkSecrets,
+  describeRefused,
+  describeWeak,
+  splitSecretList,
+} = require('@github-webhooks/runtime/secret-rules');
 
 class CheckWebhookSecrets {
-  constructor(serverless, _options, { log } = {}, run = spawnSync) {
+  constructor(serverless, _options, { log } = {}) {
     this.serverless = serverless;
     this.log = log;
-    this.run = run;
     this.hooks = { 'before:deploy:deploy': () => this.check() };
   }
 
-  check() {
-    const service = this.serverless.service;
-    const parameter = service.custom?.webhookSecretsParameter;
+  async check() {
+    const parameter = this.serverless.service.custom?.webhookSecretsParameter;
     if (typeof parameter !== 'string' || parameter === '') {
       throw new this.serverless.classes.Error(
         'custom.webhookSecretsParameter must name the webhook secrets parameter',
       );
     }
-    const region = service.provider.region;
-    const result = this.run(
-      process.execPath,
-      [CLI, 'check-secrets', '--ssm-parameter', parameter, '--region', region],
-      {
-        encoding: 'utf8',
-        env: process.env,
-      },
-    );
-    if (result.status !== 0) {
-      const reason = `${result.stderr ?? ''}`.trim() || `exit ${result.status}`;
-      throw new this.serverless.classes.Error(`refusing to deploy: ${reason}`);
+    const source = `SSM parameter ${parameter}`;
+    const secrets = splitSecretList(await this.read(parameter));
+    if (secrets.length === 0) this.refuse(`${source} holds no webhook secret`);
+    const check = checkSecrets(secrets);
+    if (check.refused.length > 0) this.refuse(describeRefused(source, check.refused));
+    for (const entry of check.weak) this.log?.warning?.(`${source}: ${describeWeak(entry)}`);
+    this.log?.notice?.(`${source}: ${check.usable.length} secret(s), none shorter than 8 characters`);
+  }
+
+  async read(parameter) {
+    try {
+      const output = await this.serverless
+        .getProvider('aws')
+        .request('SSM', 'getParameter', { Name: parameter, WithDecryption: true });
+      return output?.Parameter?.Value ?? '';
+    } catch (error) {
+      // The error's code only (ParameterNotFound, AccessDeniedException): never what it read.
+      return this.refuse(`cannot read SSM parameter ${parameter}: ${error?.code ?? error?.name ?? 'error'}`);
     }
-    this.log?.notice?.(`${result.stdout ?? ''}`.trim());
+  }
+
+  refuse(reason) {
+    throw new this.serverless.classes.Error(`refusing to deploy: ${reason}`);
   }
 }
 

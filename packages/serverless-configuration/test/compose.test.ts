@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { METRIC_NAMESPACE } from '@github-webhooks/runtime';
 import { parse } from 'yaml';
 
 // The stacks' sources, read as files: serverless.yml uses CloudFormation tags (!Ref, !GetAtt),
@@ -83,6 +84,7 @@ describe('shared.yml', () => {
   const shared = readYaml(join(__dirname, '..', 'shared.yml')) as {
     provider: Record<string, unknown>;
     esbuild: Record<string, unknown>;
+    metrics: { namespace: string };
   };
 
   it('pins Node 24 on arm64 for the functions and the bundles', () => {
@@ -103,5 +105,20 @@ describe('shared.yml', () => {
     for (const key of ['runtime', 'architecture', 'logRetentionInDays'])
       expect(config.provider[key]).toBe(variable(`self:custom.shared.provider.${key}`));
     expect(config.provider.region).toBe(variable('opt:region, self:custom.shared.provider.region'));
+  });
+
+  it('declares the metrics namespace the code publishes to', () => {
+    expect(shared.metrics.namespace).toBe(METRIC_NAMESPACE);
+  });
+
+  it.each(stackDirs)('is where %s takes the metrics namespace from (functions and alarms)', (dir) => {
+    const text = readFileSync(join(root, 'services', dir, 'serverless.yml'), 'utf8');
+    expect(text).not.toContain(METRIC_NAMESPACE);
+    // Every namespace but AWS's own (AWS/SQS, AWS/Lambda, …).
+    const namespaces = [...text.matchAll(/^\s*(?:POWERTOOLS_METRICS_NAMESPACE|Namespace): (.*)$/gm)]
+      .map((m) => m[1])
+      .filter((namespace) => !namespace?.startsWith('AWS/'));
+    expect(namespaces.length).toBeGreaterThan(0);
+    for (const namespace of namespaces) expect(namespace).toBe(`\${self:custom.shared.metrics.namespace}`);
   });
 });

@@ -24,7 +24,7 @@ export async function compactHour(options: CompactHourOptions): Promise<HourRepo
   for (const key of options.extraSources ?? []) {
     const info = await context.store.head(key);
     if (info === undefined) context.logger.warn('extra source does not exist', { key });
-    else extra.push(toSource(info, key.startsWith('raw/') ? 'raw' : 'legacy'));
+    else extra.push(toSource(info, key.startsWith('raw/') ? 'raw' : 'original'));
   }
   return compactHourIn(context, hourStart(options.hour), extra);
 }

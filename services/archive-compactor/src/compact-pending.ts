@@ -10,8 +10,6 @@ import { listSources, type SourceObject } from './sources';
 const HOUR_MS = 3_600_000;
 /** An hour compacted this often in one run without settling is left for the next run. */
 const MAX_PASSES_PER_HOUR = 3;
-/** Manifests of an earlier version moved per run (a listing, a read, a write and a delete each). */
-const LEGACY_MANIFESTS_PER_RUN = 500;
 
 export interface CompactPendingOptions extends CompactorOptions {
   /** Extra wait after the Firehose buffer interval before an hour counts as closed. */
@@ -56,13 +54,10 @@ export async function compactPending(options: CompactPendingOptions): Promise<Co
   const oldest = raw
     .filter((o) => !context.disposed.has(o.key))
     .reduce<number | undefined>((min, o) => Math.min(min ?? Infinity, o.lastModified.getTime()), undefined);
-  context.metrics.count(
+  context.metrics.gauge(
     'OldestRawAgeSeconds',
     oldest === undefined ? 0 : Math.max(0, Math.round((options.now.getTime() - oldest) / 1000)),
   );
-  const manifestsMoved = incomplete ? 0 : await context.manifests.moveLegacy(LEGACY_MANIFESTS_PER_RUN);
-  if (manifestsMoved > 0)
-    context.logger.info('manifests moved out of hourly/', { manifests_moved: manifestsMoved });
   const report = summarize(reports, { rawDeleted: swept.deleted, rawTagged: swept.tagged, incomplete });
   context.logger.info('compaction run finished', runFields(report));
   return report;

@@ -1,5 +1,6 @@
-import { ConfigError, type Env, Settings } from '@github-webhooks/runtime';
+import { ConfigError, DeclaredSettings, type Env, Settings } from '@github-webhooks/runtime';
 import { DEFAULT_EXPIRY_TAGS, type Disposal } from './context';
+import { COMPACTOR_ENVIRONMENT } from './environment';
 
 /** The Lambda's settings, read once at start from its environment. */
 export interface CompactorConfig {
@@ -13,14 +14,17 @@ export interface CompactorConfig {
 }
 
 export function readConfig(env: Env | Settings): CompactorConfig {
-  const settings = env instanceof Settings ? env : new Settings(env);
+  const declared = new DeclaredSettings(
+    env instanceof Settings ? env : new Settings(env),
+    COMPACTOR_ENVIRONMENT,
+  );
   return {
-    bucket: settings.bucket('ARCHIVE_BUCKET'),
-    disposal: settings.oneOf('RAW_DISPOSAL', ['delete', 'tag'] as const, 'delete'),
-    expiryTags: settings.parsed('RAW_EXPIRY_TAG', parseTag),
-    latenessMs: settings.integer('LATENESS_MINUTES', { fallback: 15, min: 0, max: 24 * 60 }) * 60_000,
-    bufferMs: settings.integer('FIREHOSE_BUFFER_SECONDS', { fallback: 900, min: 0, max: 900 }) * 1000,
-    safetyMarginMs: settings.integer('SAFETY_MARGIN_SECONDS', { fallback: 240, min: 0, max: 900 }) * 1000,
+    bucket: declared.bucket('ARCHIVE_BUCKET'),
+    disposal: declared.oneOf('RAW_DISPOSAL', ['delete', 'tag'] as const),
+    expiryTags: declared.parsed('RAW_EXPIRY_TAG', parseTag),
+    latenessMs: declared.integer('LATENESS_MINUTES') * 60_000,
+    bufferMs: declared.integer('FIREHOSE_BUFFER_SECONDS') * 1000,
+    safetyMarginMs: declared.integer('SAFETY_MARGIN_SECONDS') * 1000,
   };
 }
 

@@ -23,7 +23,7 @@ export class ManifestFormatError extends Error {
   override readonly name = 'ManifestFormatError';
 }
 
-/** The legacy prefix overlaps the archive's own prefixes. */
-export class LegacyPrefixError extends Error {
-  override readonly name = 'LegacyPrefixError';
+/** The prefix of the original system's archive overlaps the archive's own prefixes. */
+export class OriginalPrefixError extends Error {
+  override readonly name = 'OriginalPrefixError';
 }

@@ -12,7 +12,7 @@ export {
 export { type CompactorConfig, readConfig } from './config';
 export { type CompactorOptions, DEFAULT_EXPIRY_TAGS, type Disposal } from './context';
 export * from './errors';
-export { type ImportLegacyOptions, importLegacy } from './import-legacy';
+export { type ImportOriginalOptions, importOriginal } from './import-original';
 export {
   type HourManifest,
   MANIFEST_FORMAT,

@@ -1,4 +1,4 @@
-import { hourLabel, hourlyKey, hourOfKey, legacyManifestKey, manifestKey } from '@github-webhooks/events';
+import { hourLabel, hourlyKey, manifestKey } from '@github-webhooks/events';
 import type { ObjectInfo, ObjectStore } from '@github-webhooks/object-store';
 import { ManifestFormatError } from './errors';
 
@@ -19,7 +19,7 @@ export interface ManifestSource {
   readonly tagged?: true;
 }
 
-/** `manifests/YYYY/MM/DD/HH.manifest.json` (formerly beside the file, in `hourly/`); field names are part of the public format (docs/archive-format.md). */
+/** `manifests/YYYY/MM/DD/HH.manifest.json`; field names are part of the public format (docs/archive-format.md). */
 export interface HourManifest {
   readonly format: typeof MANIFEST_FORMAT;
   readonly format_version: typeof MANIFEST_FORMAT_VERSION;
@@ -68,37 +68,15 @@ export class ManifestBook {
     return found;
   }
 
-  /** Writes the hour's manifest; one left in `hourly/` by an earlier version is removed after. */
   async save(hour: Date, manifest: HourManifest): Promise<void> {
     const body = Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`);
     await this.store.write(manifestKey(hour), body, { contentType: 'application/json' });
     this.cache.set(hour.getTime(), Promise.resolve(manifest));
-    await this.store.delete([legacyManifestKey(hour)]);
-  }
-
-  /**
-   * Moves up to `limit` manifests an earlier version wrote in `hourly/` to `manifests/` (a query
-   * engine would read them as records there); returns how many. Each is validated first.
-   */
-  async moveLegacy(limit: number): Promise<number> {
-    let moved = 0;
-    for await (const object of this.store.list('hourly/')) {
-      if (moved >= limit) break;
-      const hour = object.key.endsWith('.manifest.json') ? hourOfKey(object.key) : undefined;
-      if (hour === undefined) continue;
-      const manifest = await this.get(hour);
-      if (manifest !== undefined) await this.save(hour, manifest);
-      moved += 1;
-    }
-    return moved;
   }
 
   private async load(hour: Date): Promise<HourManifest | undefined> {
-    let key = manifestKey(hour);
-    if ((await findObject(this.store, key)) === undefined) {
-      key = legacyManifestKey(hour);
-      if ((await findObject(this.store, key)) === undefined) return undefined;
-    }
+    const key = manifestKey(hour);
+    if ((await findObject(this.store, key)) === undefined) return undefined;
     const text = (await this.store.readAll(key)).toString('utf8');
     let value: unknown;
     try {

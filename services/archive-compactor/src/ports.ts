@@ -17,4 +17,4 @@ export type ProgressEvent =
   | { readonly type: 'hour-written'; readonly hour: string; readonly records: number; readonly bytes: number }
   | { readonly type: 'hour-finished'; readonly hour: string; readonly status: string }
   | { readonly type: 'raw-disposed'; readonly how: 'deleted' | 'tagged'; readonly keys: number }
-  | { readonly type: 'legacy-scanned'; readonly key: string; readonly hours: number };
+  | { readonly type: 'original-scanned'; readonly key: string; readonly hours: number };

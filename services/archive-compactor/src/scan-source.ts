@@ -14,9 +14,9 @@ export interface ScannedItem {
 
 /**
  * Pass 1: every item of an object, parsed, with its ordinal. Lines that do not read as exactly one
- * plain NDJSON record or one malformed item (legacy records, several values on a line, blank after
- * trimming Unicode whitespace, a record that is not the line itself) are added to `irregular`:
- * pass 2 parses those lines again, all others it copies byte for byte without parsing.
+ * plain NDJSON record or one malformed item (the original system's records, several values on a
+ * line, blank after trimming Unicode whitespace, a record that is not the line itself) are added to
+ * `irregular`: pass 2 parses those lines again, all others it copies byte for byte without parsing.
  */
 export async function* scanItems(
   open: OpenBytes,
@@ -37,14 +37,16 @@ export async function* scanItems(
 }
 
 /**
- * One item, either malformed or a record that is the line itself: not converted from the legacy
- * format, and braced (then trimming Unicode and ASCII whitespace agree, so the bytes are the record).
+ * One item, either malformed or a record that is the line itself: not converted from the original
+ * system's format, and braced (then trimming Unicode and ASCII whitespace agree, so the bytes are
+ * the record).
  */
 function isPlain(items: readonly ReadItem[], content: Buffer): boolean {
   const [only] = items;
   if (items.length !== 1 || only === undefined) return false;
   return (
-    only.kind === 'malformed' || (!only.legacy && content[0] === 0x7b && content[content.length - 1] === 0x7d)
+    only.kind === 'malformed' ||
+    (!only.original && content[0] === 0x7b && content[content.length - 1] === 0x7d)
   );
 }
 

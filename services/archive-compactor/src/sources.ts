@@ -3,7 +3,7 @@ import type { ObjectInfo, ObjectStore } from '@github-webhooks/object-store';
 import type { Context } from './context';
 import { findSource, type HourManifest } from './manifest';
 
-export type SourceKind = 'raw' | 'legacy' | 'hourly';
+export type SourceKind = 'raw' | 'original' | 'hourly';
 
 /** An object records are read from. */
 export interface SourceObject extends ObjectInfo {
@@ -43,7 +43,7 @@ export interface HourSources {
 /**
  * The objects that can hold records of `hour`: the raw objects of its own prefix and the previous
  * one (an object's records start in its prefix hour and span at most the Firehose buffer
- * interval), plus `extra` objects known to hold some (stragglers, legacy objects). Objects the
+ * interval), plus `extra` objects known to hold some (stragglers, the original system's objects). Objects the
  * hour's manifest already lists are left out, and so are objects whose own hour's manifest says
  * they hold no record of this hour.
  */

@@ -15,8 +15,8 @@ async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
 }
 
 const record = (i: number) => line(rec(`id-${i}`, at(H10, i), i));
-const legacy = (i: number) =>
-  JSON.stringify({ event: example(i).event, request_id: `legacy-${i}`, body: example(i).payload });
+const original = (i: number) =>
+  JSON.stringify({ event: example(i).event, request_id: `original-${i}`, body: example(i).payload });
 const NBSP = '\u00a0';
 
 const cases: [string, string][] = [
@@ -24,7 +24,10 @@ const cases: [string, string][] = [
   ['CRLF, blank and whitespace lines', `${record(0).replace('\n', '\r\n')}\n   \n\t\n${record(1)}`],
   ['no final newline', `${record(0)}${record(1).trimEnd()}`],
   ['broken lines between records', `${record(0)}{"delivery_id": "x"\nnot json\n${record(1)}`],
-  ['legacy records concatenated on one line', `${legacy(3)}${legacy(4)}${legacy(5)}\n${record(1)}`],
+  [
+    "the original system's records concatenated on one line",
+    `${original(3)}${original(4)}${original(5)}\n${record(1)}`,
+  ],
   ['two NDJSON records on one line', `${record(0).trimEnd()}${record(1)}${record(2)}`],
   ['Unicode whitespace around a record', `${NBSP}${record(0).trimEnd()}${NBSP}\n${record(1)}`],
   ['a line of Unicode whitespace only', `${NBSP.repeat(9)}\n${record(1)}`],
@@ -67,7 +70,7 @@ describe('scanItems and lineItems', () => {
   );
 
   it('marks as irregular exactly the lines that are not one plain record', async () => {
-    const text = `${record(0)}${legacy(3)}${legacy(4)}\n${record(1).trimEnd()}${record(2)}not json\n${NBSP}${record(3)}`;
+    const text = `${record(0)}${original(3)}${original(4)}\n${record(1).trimEnd()}${record(2)}not json\n${NBSP}${record(3)}`;
     const irregular = new Set<number>();
     await collect(scanItems(opener(Buffer.from(text), 64), {}, irregular));
     expect([...irregular].sort()).toEqual([1, 2, 4]);

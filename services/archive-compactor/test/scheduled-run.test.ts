@@ -1,4 +1,4 @@
-import { ConfigError, type LogFields } from '@github-webhooks/runtime';
+import { ConfigError, type LogFields, noMetrics } from '@github-webhooks/runtime';
 import { COMPACTOR_LEASE_KEY, type CompactorMetric, createScheduledRun, readConfig } from '../src';
 import { at, fsStores, gz, H10, HOUR, keys, line, rawKey, rec } from './support/archive';
 
@@ -64,7 +64,10 @@ describe('createScheduledRun', () => {
       store,
       config: { ...readConfig({ ARCHIVE_BUCKET: 'bucket' }), latenessMs: 0 },
       logger: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') },
-      metrics: { count: (name, value = 1) => counts.push([name, value]) },
+      metrics: {
+        count: (name, value = 1) => counts.push([name, value]),
+        gauge: (name, seconds) => counts.push([name, seconds]),
+      },
       publishMetrics: () => published++,
       clock: () => new Date(H10.getTime() + 3 * HOUR),
     });
@@ -109,7 +112,7 @@ describe('createScheduledRun', () => {
         warn: () => undefined,
         error: () => undefined,
       },
-      metrics: { count: () => undefined },
+      metrics: noMetrics,
       publishMetrics: () => undefined,
       clock: () => new Date(H10.getTime() + 3 * HOUR),
     });
@@ -121,7 +124,7 @@ describe('createScheduledRun', () => {
   it('logs a failed run, still publishes its metrics, and fails the invocation', async () => {
     const store = await stores.make();
     await store.write(rawKey(H10, 'a'), gz(line(rec('a', at(H10, 5), 1))));
-    await store.write('hourly/2026/11/28/10.manifest.json', Buffer.from('not json'));
+    await store.write('manifests/2026/11/28/10.manifest.json', Buffer.from('not json'));
     const errors: string[] = [];
     let published = 0;
     const run = createScheduledRun({
@@ -133,7 +136,7 @@ describe('createScheduledRun', () => {
         warn: () => undefined,
         error: (m) => errors.push(m),
       },
-      metrics: { count: () => undefined },
+      metrics: noMetrics,
       publishMetrics: () => published++,
       clock: () => new Date(H10.getTime() + 3 * HOUR),
     });
@@ -156,7 +159,7 @@ describe('createScheduledRun', () => {
         store,
         config: readConfig({ ARCHIVE_BUCKET: 'bucket', LATENESS_MINUTES: '0' }),
         logger: quiet(warnings),
-        metrics: { count: () => undefined },
+        metrics: noMetrics,
         publishMetrics: () => undefined,
         clock: () => new Date(H10.getTime() + 3 * HOUR),
       });

@@ -1,7 +1,7 @@
 import { describeError } from '@github-webhooks/runtime';
 import { type Attempt, isSuccess } from './attempt';
 import { DeliveryLogError } from './errors';
-import type { HookRun } from './hook-run';
+import { ARCHIVE_GRACE_MS, DEFAULT_RESERVE, type HookRun } from './hook-run';
 import { type HookRef, hookName } from './hooks';
 import type { RateBudget } from './ports';
 import { itemOf, type ReportItem } from './report';
@@ -31,7 +31,7 @@ export async function act(
     run.tally.redelivered += 1;
     return { item, asked: false, budget };
   }
-  if (budget.remaining !== undefined && budget.remaining <= (run.options.reserve ?? 50)) {
+  if (budget.remaining !== undefined && budget.remaining <= (run.options.reserve ?? DEFAULT_RESERVE)) {
     run.tally.complete = false;
     run.tally.waiting += 1;
     return { item: itemOf(name, group, 'waiting'), asked: false, budget };
@@ -65,7 +65,7 @@ export function archivedState(group: readonly Attempt[], hook: HookRef, run: Hoo
   if (run.index === undefined) return undefined;
   const success = group.find(isSuccess);
   if (success === undefined) return undefined;
-  const grace = run.options.archiveGraceMs ?? 20 * 60_000;
+  const grace = run.options.archiveGraceMs ?? ARCHIVE_GRACE_MS.s3;
   if (run.rule.now.getTime() - Date.parse(success.delivered_at) < grace) return undefined;
   return run.index.holds(success.guid, hook);
 }

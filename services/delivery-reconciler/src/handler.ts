@@ -7,16 +7,16 @@ import { loadArchiveIndex } from './archive-index';
 import { readConfig } from './config';
 import type { GitHubCredentials } from './github/auth';
 import { createDeliveryLog } from './github/client';
+import { runOptions } from './hook-settings';
 import type { DeliveryLog } from './ports';
 import { reconcile } from './reconcile';
 import { reconcileExclusively, type SkippedRun } from './reconciler-lease';
 import type { ReconcileReport } from './report';
-import { credentialsFrom, logRetention } from './settings';
+import { credentialsFrom } from './settings';
 
 const config = readConfig(process.env);
 const monitoring = lambdaMonitoring('delivery-reconciler');
 const store = new S3ObjectStore({ client: new S3Client({}), bucket: config.bucket });
-const { retentionMs, windowMs } = logRetention(config.apiUrl);
 let client: { secret: string; log: DeliveryLog } | undefined;
 
 /** The credential from its SecureString (cached 5 min, so a rotation reaches warm containers). */
@@ -53,14 +53,8 @@ export function handler(
     return reconcileExclusively(
       { store, holder: 'delivery-reconciler Lambda', logger },
       async (checkpoint) => {
-        const now = new Date();
         const report = await reconcile(
-          {
-            hooks: config.hooks,
-            since: new Date(now.getTime() - windowMs),
-            retentionMs,
-            maxRedeliveries: config.maxRedeliveries,
-          },
+          runOptions(config, new Date(), config.archiveCheck ? { archive: 's3' } : {}),
           {
             log: config.hooks.length === 0 ? noLog : await deliveryLog(),
             checkpoint,

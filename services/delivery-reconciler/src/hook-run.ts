@@ -3,6 +3,15 @@ import type { ArchiveIndex, ReconcilePorts } from './ports';
 import type { ReportItem } from './report';
 import type { RuleOptions } from './rule';
 
+/** Calls to GitHub kept in reserve by default (ReconcileOptions.reserve). */
+export const DEFAULT_RESERVE = 50;
+
+/**
+ * How long after GitHub saw a 2xx the archive may still lack the record: an S3 archive gets it
+ * through Firehose's buffer (up to 15 min), a local one at once (ReconcileOptions.archiveGraceMs).
+ */
+export const ARCHIVE_GRACE_MS = { s3: 20 * 60_000, local: 60_000 } as const;
+
 export interface ReconcileOptions {
   readonly hooks: readonly HookRef[];
   /** The window's start: attempts before it are not read. */

@@ -7,14 +7,14 @@ import {
   loadCheckpoint,
   saveCheckpoint,
 } from './checkpoint';
-import { emptyTally, type HookRun, type ReconcileOptions, type Tally } from './hook-run';
+import { DEFAULT_RESERVE, emptyTally, type HookRun, type ReconcileOptions, type Tally } from './hook-run';
 import { type HookRef, hookName } from './hooks';
 import type { RateBudget, ReconcilePorts } from './ports';
 import type { ReconcileReport } from './report';
 import { DEFAULT_RULE, decide, isExpiring, type RuleOptions } from './rule';
 import { scanHook } from './scan';
 
-export type { ReconcileOptions } from './hook-run';
+export { ARCHIVE_GRACE_MS, DEFAULT_RESERVE, type ReconcileOptions } from './hook-run';
 
 /**
  * One reconciliation: for each hook, read its delivery log over the window, decide per GUID (the
@@ -75,7 +75,7 @@ async function reconcileHook(
     {
       since: options.since,
       until: full || state.newest === undefined ? undefined : new Date(state.newest),
-      reserve: options.reserve ?? 50,
+      reserve: options.reserve ?? DEFAULT_RESERVE,
       onPage: (attempts, pages) => ports.progress?.({ hook: name, attempts, pages }),
     },
     budget,

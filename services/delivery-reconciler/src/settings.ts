@@ -3,6 +3,15 @@ import type { GitHubCredentials } from './github/auth';
 import { type HookRef, hookName, parseHook } from './hooks';
 
 export const GITHUB_COM_API = 'https://api.github.com';
+
+/** GITHUB_API_URL: https to any host; plain http only to this machine (a stand-in), the token crosses the network otherwise. */
+export const GITHUB_API_URL_RULE = {
+  test: /^(https:\/\/\S+|http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/\S*)?)$/,
+  what: 'an https URL (plain http only to 127.0.0.1, localhost or [::1])',
+} as const;
+
+/** GITHUB_APP_ID, the Lambda's and the CLI's. */
+export const APP_ID_RULE = { test: /^\d{1,20}$/, what: "the App's numeric id" } as const;
 const HOUR = 3_600_000;
 
 /** How long the hook's delivery log is kept, and the default window: a little less, so a run sees it whole. */
@@ -60,10 +69,10 @@ export function credentialsFrom(values: {
       throw new ConfigError('GITHUB_APP_ID', 'GITHUB_APP_PRIVATE_KEY is set: GITHUB_APP_ID must be set too');
     return undefined;
   }
-  if (!/^\d{1,20}$/.test(appId))
+  if (!APP_ID_RULE.test.test(appId))
     throw new ConfigError(
       'GITHUB_APP_ID',
-      `GITHUB_APP_ID must be the App's numeric id, got ${JSON.stringify(appId)}`,
+      `GITHUB_APP_ID must be ${APP_ID_RULE.what}, got ${JSON.stringify(appId)}`,
     );
   if (!privateKey?.includes('PRIVATE KEY'))
     throw new ConfigError(

@@ -1,12 +1,11 @@
 import {
-  dashboardProblems,
   asArray as list,
   PARTITION,
   PackagedTemplate,
   STATEFUL_TYPES,
   subString,
 } from '@github-webhooks/fixtures';
-import { METRIC_NAMESPACE, METRICS } from '@github-webhooks/runtime';
+import { METRICS } from '@github-webhooks/runtime';
 import { RECONCILER_LEASE_KEY } from '../src';
 
 const template = PackagedTemplate.of(`${__dirname}/..`);
@@ -29,7 +28,8 @@ describe('delivery-reconciler CloudFormation template', () => {
     const [rule] = resources('AWS::Events::Rule');
     expect(rule?.Properties).toMatchObject({ ScheduleExpression: 'rate(5 minutes)', State: 'ENABLED' });
     const [fn] = resources('AWS::Lambda::Function');
-    expect(fn?.Properties).toMatchObject({ Runtime: 'nodejs24.x', Handler: 'src/handler.handler' });
+    // Node 24 on arm64, as every stack (e2e/aws/test/stack-templates.test.ts).
+    expect(fn?.Properties).toMatchObject({ Handler: 'src/handler.handler' });
     // The reservedConcurrency parameter, empty by default: no ReservedConcurrentExecutions at all.
     expect(fn?.Properties.ReservedConcurrentExecutions).toEqual({
       'Fn::If': ['ReservesConcurrency', '', { Ref: 'AWS::NoValue' }],
@@ -94,8 +94,6 @@ describe('delivery-reconciler CloudFormation template', () => {
     expect(listing?.Condition).toEqual({
       StringLike: { 's3:prefix': ['reconcile/*', RECONCILER_LEASE_KEY] },
     });
-    for (const action of statements.flatMap((s) => list(s.Action)))
-      expect(action).not.toMatch(/(^\*$)|(:\*$)/);
     const archive = template.resource('ArchiveReadPolicy') as { Condition?: string; Properties: unknown };
     expect(archive.Condition).toBe('ChecksArchive');
     expect(JSON.stringify(archive.Properties)).not.toContain('PutObject');
@@ -123,14 +121,5 @@ describe('delivery-reconciler CloudFormation template', () => {
     expect(template.resource('ReconcileLogGroup').Properties.KmsKeyId).toEqual({
       'Fn::If': ['HasArchiveKey', '', { Ref: 'AWS::NoValue' }],
     });
-  });
-
-  it('names no partition', () => {
-    expect(JSON.stringify(template.template)).not.toContain('arn:aws:');
-  });
-
-  it('has a dashboard plotting only metrics the service emits and showing every alarm of the stack', () => {
-    expect(dashboardProblems(template, METRIC_NAMESPACE, METRICS['delivery-reconciler'])).toEqual([]);
-    expect(template.dashboard().widgets.length).toBeGreaterThan(2);
   });
 });

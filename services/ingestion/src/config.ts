@@ -1,5 +1,6 @@
 import { type PrivacyPolicy, parsePublicEvents } from '@github-webhooks/events';
-import { type Env, Settings } from '@github-webhooks/runtime';
+import { DeclaredSettings, type Env, Settings } from '@github-webhooks/runtime';
+import { INGESTION_ENVIRONMENT } from './environment';
 
 export interface IngestionConfig {
   readonly archiveStreamName: string;
@@ -15,19 +16,15 @@ export interface IngestionConfig {
 
 /** Reads and validates the Lambda's environment once, at cold start; errors name the variable. */
 export function readConfig(env: Env): IngestionConfig {
-  const settings = new Settings(env);
+  const declared = new DeclaredSettings(new Settings(env), INGESTION_ENVIRONMENT);
   return {
-    archiveStreamName: settings.required('ARCHIVE_STREAM_NAME'),
-    allTopicArn: settings.arn('ALL_TOPIC_ARN', 'sns'),
-    publicTopicArn: settings.arn('PUBLIC_TOPIC_ARN', 'sns'),
-    archiveBucket: settings.bucket('ARCHIVE_BUCKET'),
-    secretsParameter: settings.ssmParameter('WEBHOOK_SECRETS_PARAMETER'),
-    secretsTtlSeconds: settings.integer('WEBHOOK_SECRETS_TTL_SECONDS', {
-      fallback: 300,
-      min: 0,
-      max: 86_400,
-    }),
-    policy: settings.parsed('PUBLIC_EVENTS', parsePublicEvents),
-    allowSha1: settings.boolean('ALLOW_SHA1_SIGNATURES', false),
+    archiveStreamName: declared.required('ARCHIVE_STREAM_NAME'),
+    allTopicArn: declared.arn('ALL_TOPIC_ARN', 'sns'),
+    publicTopicArn: declared.arn('PUBLIC_TOPIC_ARN', 'sns'),
+    archiveBucket: declared.bucket('ARCHIVE_BUCKET'),
+    secretsParameter: declared.ssmParameter('WEBHOOK_SECRETS_PARAMETER'),
+    secretsTtlSeconds: declared.integer('WEBHOOK_SECRETS_TTL_SECONDS'),
+    policy: declared.parsed('PUBLIC_EVENTS', parsePublicEvents),
+    allowSha1: declared.boolean('ALLOW_SHA1_SIGNATURES'),
   };
 }

@@ -1,6 +1,5 @@
 import {
   asArray,
-  dashboardProblems,
   PARTITION,
   PackagedTemplate,
   STATEFUL_TYPES,
@@ -150,15 +149,12 @@ describe('ingestion CloudFormation template', () => {
     ]);
   });
 
-  it('names no partition: every ARN it builds uses AWS::Partition', () => {
-    expect(JSON.stringify(packaged.template)).not.toContain('arn:aws:');
-  });
-
   it('has the API route, the function, the stream, the bucket and both topics', () => {
     const routes = ofType('AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties.RouteKey);
     expect(routes).toEqual(['ANY /webhook']);
     const [fn] = ofType('AWS::Lambda::Function');
-    expect(fn?.[1].Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], Timeout: 9 });
+    // Node 24 on arm64, as every stack (e2e/aws/test/stack-templates.test.ts).
+    expect(fn?.[1].Properties).toMatchObject({ Timeout: 9 });
     expect(ofType('AWS::KinesisFirehose::DeliveryStream')).toHaveLength(1);
     expect(resource('ArchiveBucket').Type).toBe('AWS::S3::Bucket');
     expect(ofType('AWS::SNS::Topic')).toHaveLength(2);
@@ -222,12 +218,6 @@ describe('ingestion CloudFormation template', () => {
       expect(topic.Properties.KmsMasterKeyId).toBe('alias/aws/sns');
   });
 
-  it('grants no wildcard actions to the function or Firehose', () => {
-    const all = statements().flatMap(actions);
-    expect(all.length).toBeGreaterThan(5);
-    for (const action of all) expect(action).not.toMatch(/\*/);
-  });
-
   it('lets the function do exactly its job', () => {
     const fnActions = statements()
       .filter((s) => s.Effect === 'Allow')
@@ -253,9 +243,7 @@ describe('ingestion CloudFormation template', () => {
     expect(Object.keys(variables)).not.toContain('WEBHOOK_SECRETS');
   });
 
-  it('has a dashboard plotting only metrics the service emits and showing every alarm of the stack', () => {
-    expect(dashboardProblems(packaged, METRIC_NAMESPACE, METRICS.ingestion)).toEqual([]);
-    expect(packaged.dashboard().widgets.length).toBeGreaterThan(2);
+  it('plots the drift metrics on its dashboard', () => {
     const plotted = packaged.dashboard().metrics.map((m) => m.name);
     expect(plotted).toEqual(expect.arrayContaining(Object.values(DRIFT_METRICS)));
   });

@@ -1,6 +1,9 @@
 import { type PrivacyPolicy, parsePublicEvents } from '@github-webhooks/events';
 import { type Exchanges, readExchanges } from '@github-webhooks/pulse';
-import { type Env, Settings } from '@github-webhooks/runtime';
+import { DeclaredSettings, type Env, Settings } from '@github-webhooks/runtime';
+import { DEFAULT_DEDUP_WINDOW_SECONDS, REPUBLISHER_ENVIRONMENT } from './environment';
+
+export { DEFAULT_DEDUP_WINDOW_SECONDS };
 
 export interface RepublisherConfig {
   /** Name of the SSM SecureString holding the full AMQP URL (user, password, host, vhost). */
@@ -31,9 +34,6 @@ export interface PublishLedgerConfig {
   readonly windowSeconds: number;
 }
 
-/** GitHub's redelivery window on github.com (3 days); GitHub Enterprise Server keeps 7 (604800). */
-export const DEFAULT_DEDUP_WINDOW_SECONDS = 259_200;
-
 const TABLE_NAME = {
   test: /^[A-Za-z0-9_.-]{3,255}$/,
   what: 'a DynamoDB table name (3 to 255 of A-Z a-z 0-9 _ . -)',
@@ -41,36 +41,28 @@ const TABLE_NAME = {
 
 /** Reads and validates the Lambda's environment once, at cold start; errors name the variable. */
 export function readConfig(env: Env): RepublisherConfig {
-  const settings = new Settings(env);
+  const declared = new DeclaredSettings(new Settings(env), REPUBLISHER_ENVIRONMENT);
   return {
-    amqpUrlParameter: settings.ssmParameter('AMQP_URL_PARAMETER'),
-    amqpUrlMaxAgeSeconds: settings.integer('AMQP_URL_MAX_AGE_SECONDS', {
-      fallback: 300,
-      min: 0,
-      max: 86_400,
-    }),
-    archiveBucket: settings.bucket('ARCHIVE_BUCKET'),
-    exchanges: readExchanges(settings),
-    declareExchanges: settings.boolean('PULSE_DECLARE_EXCHANGES', true),
-    policy: settings.parsed('PUBLIC_EVENTS', parsePublicEvents),
-    publishWindow: settings.integer('PUBLISH_WINDOW', { fallback: 32, min: 1, max: 1_000 }),
-    confirmTimeoutMs: settings.integer('CONFIRM_TIMEOUT_MS', { fallback: 10_000, min: 100, max: 600_000 }),
-    connectTimeoutMs: settings.integer('CONNECT_TIMEOUT_MS', { fallback: 5_000, min: 100, max: 600_000 }),
-    publishLedger: readPublishLedger(settings),
+    amqpUrlParameter: declared.ssmParameter('AMQP_URL_PARAMETER'),
+    amqpUrlMaxAgeSeconds: declared.integer('AMQP_URL_MAX_AGE_SECONDS'),
+    archiveBucket: declared.bucket('ARCHIVE_BUCKET'),
+    exchanges: readExchanges(declared.settings),
+    declareExchanges: declared.boolean('PULSE_DECLARE_EXCHANGES'),
+    policy: declared.parsed('PUBLIC_EVENTS', parsePublicEvents),
+    publishWindow: declared.integer('PUBLISH_WINDOW'),
+    confirmTimeoutMs: declared.integer('CONFIRM_TIMEOUT_MS'),
+    connectTimeoutMs: declared.integer('CONNECT_TIMEOUT_MS'),
+    publishLedger: readPublishLedger(declared),
   };
 }
 
-function readPublishLedger(settings: Settings): PublishLedgerConfig | undefined {
-  const windowSeconds = settings.integer('DEDUP_WINDOW_SECONDS', {
-    fallback: DEFAULT_DEDUP_WINDOW_SECONDS,
-    min: 0,
-    max: 30 * 86_400,
-  });
+function readPublishLedger(declared: DeclaredSettings): PublishLedgerConfig | undefined {
+  const windowSeconds = declared.integer('DEDUP_WINDOW_SECONDS');
   if (windowSeconds === 0) return undefined;
-  settings.required(
+  declared.required(
     'PUBLISH_LEDGER_TABLE',
     'set (the DynamoDB table of the publish ledger), unless DEDUP_WINDOW_SECONDS is 0',
   );
-  const table = settings.string('PUBLISH_LEDGER_TABLE', '', TABLE_NAME);
+  const table = declared.string('PUBLISH_LEDGER_TABLE', TABLE_NAME);
   return { table, windowSeconds };
 }

@@ -1,6 +1,5 @@
 import {
   asArray,
-  dashboardProblems,
   PARTITION,
   PackagedTemplate,
   STATEFUL_TYPES,
@@ -13,10 +12,6 @@ describe('serverless.yml (generated CloudFormation)', () => {
   const resources = template.resources;
   const ofType = (type: string) => template.ofType(type);
   const resource = (name: string) => template.resource(name);
-  const statements = (): Statement[] => [
-    ...template.roleStatements(),
-    ...template.resourcePolicyStatements(['AWS::SQS::QueuePolicy']),
-  ];
   const roleStatements = (): Statement[] => template.roleStatements();
   const withAction = (prefix: string): Statement[] =>
     roleStatements().filter((s) => asArray(s.Action).some((action) => action.startsWith(prefix)));
@@ -53,14 +48,6 @@ describe('serverless.yml (generated CloudFormation)', () => {
     });
   });
 
-  it('names no partition but in the placeholder topic of a stack packaged alone', () => {
-    const text = JSON.stringify(template.template).replaceAll(
-      'arn:aws:sns:us-east-1:000000000000:github-webhooks-public-placeholder',
-      '',
-    );
-    expect(text).not.toContain('arn:aws:');
-  });
-
   it('has the queue, its dead-letter queue, the subscription, the alarm and the function', () => {
     for (const name of [
       'RepublishQueue',
@@ -74,13 +61,6 @@ describe('serverless.yml (generated CloudFormation)', () => {
     }
     // The queue, its dead-letter queue, and the subscription's dead-letter queue.
     expect(ofType('AWS::SQS::Queue')).toHaveLength(3);
-  });
-
-  it('grants no wildcard action anywhere', () => {
-    const actions = statements().flatMap((s) => asArray(s.Action));
-    expect(actions.length).toBeGreaterThan(5);
-    for (const action of actions) expect(action).toMatch(/^[a-z0-9-]+:[A-Za-z]+$/);
-    for (const s of statements()) expect(s.Resource).not.toBe('*');
   });
 
   it('encrypts both queues and redrives to the dead-letter queue after a few receives', () => {
@@ -139,9 +119,8 @@ describe('serverless.yml (generated CloudFormation)', () => {
     });
   });
 
-  it('runs Node.js 24 on arm64 outside any VPC, configured by name, never by secret', () => {
+  it('runs outside any VPC (Node 24 on arm64 as every stack), configured by name, never by secret', () => {
     const fn = resource('RepublishLambdaFunction').Properties;
-    expect(fn).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'] });
     expect(fn.VpcConfig).toBeUndefined();
     const variables = (fn.Environment as { Variables: Record<string, unknown> }).Variables;
     expect(variables).toMatchObject({
@@ -226,9 +205,7 @@ describe('serverless.yml (generated CloudFormation)', () => {
     expect(METRICS['pulse-republisher']).toContain('LedgerUnavailable');
   });
 
-  it('has a dashboard plotting only metrics the service emits and showing every alarm of the stack', () => {
-    expect(dashboardProblems(template, METRIC_NAMESPACE, METRICS['pulse-republisher'])).toEqual([]);
-    expect(template.dashboard().widgets.length).toBeGreaterThan(2);
+  it('plots the publish and ledger metrics on its dashboard', () => {
     const plotted = template.dashboard().metrics.map((m) => m.name);
     expect(plotted).toEqual(
       expect.arrayContaining(['Published', 'Deduplicated', 'LedgerUnavailable', 'ControlMessageIgnored']),

@@ -3,8 +3,8 @@ import {
   checkSecrets,
   describeError,
   describeRefused,
+  describeWeak,
   parseSecretList,
-  RECOMMENDED_SECRET_LENGTH,
 } from '@github-webhooks/runtime';
 import { defineCommand } from '../command';
 import { UsageError } from '../errors';
@@ -48,9 +48,7 @@ Options:
       return 1;
     }
     for (const entry of check.weak) {
-      console.error(
-        `github-webhooks check-secrets: warning: entry ${entry.index + 1} has ${entry.length} characters; ${RECOMMENDED_SECRET_LENGTH} or more is recommended`,
-      );
+      console.error(`github-webhooks check-secrets: warning: ${describeWeak(entry)}`);
     }
     console.log(`${source}: ${check.usable.length} secret(s), none shorter than 8 characters`);
     return 0;

@@ -5,7 +5,7 @@ import {
   compactPending,
   type HourReport,
   hourClosesAt,
-  importLegacy,
+  importOriginal,
   withCompactorLease,
 } from '@github-webhooks/archive-compactor';
 import { hourLabel, hourStart } from '@github-webhooks/events';
@@ -43,7 +43,7 @@ Options:
   --archive DIR|s3://bucket/prefix  [ARCHIVE_DIR] ./data
   --hour YYYY-MM-DDTHH              compact this hour only (once it has closed)
   --all                             compact every closed hour that needs it (the default)
-  --legacy-prefix PREFIX            import the original system's archive under PREFIX
+  --import-original PREFIX          import the original system's archive under PREFIX
   --lateness SECONDS                wait after an hour ends before compacting it (default ${LATENESS.default}, at least ${LATENESS.min})
   --buffer SECONDS                  Firehose buffer interval (default 900 for s3://, 0 for a directory)
   --disposal delete|tag             what happens to compacted raw objects (default delete)
@@ -57,7 +57,7 @@ archive, a raw file is removed only once serve's relay has read it to its end
       archive: { type: 'string' },
       hour: { type: 'string' },
       all: { type: 'boolean' },
-      'legacy-prefix': { type: 'string' },
+      'import-original': { type: 'string' },
       lateness: { type: 'string' },
       buffer: { type: 'string' },
       disposal: { type: 'string', default: 'delete' },
@@ -81,7 +81,7 @@ archive, a raw file is removed only once serve's relay has read it to its end
       const now = (deps.clock ?? (() => new Date()))();
       // An hour still being written (a local archive file growing) is compacted once it has closed.
       const hour =
-        values['legacy-prefix'] || !values.hour ? undefined : hourStart(parseTime('hour', values.hour));
+        values['import-original'] || !values.hour ? undefined : hourStart(parseTime('hour', values.hour));
       if (hour !== undefined && hourClosesAt(hour, rule) > now) {
         throw new UsageError(
           `${hourLabel(hour)} is not closed yet; it can be compacted after ${hourClosesAt(hour, rule).toISOString()}`,
@@ -105,8 +105,8 @@ archive, a raw file is removed only once serve's relay has read it to its end
       const report = await withCompactorLease(
         { store, holder: 'github-webhooks compact', local, logger },
         (signal): Promise<CompactionReport | HourReport> => {
-          if (values['legacy-prefix'])
-            return importLegacy({ ...common, signal, prefix: values['legacy-prefix'] });
+          if (values['import-original'])
+            return importOriginal({ ...common, signal, prefix: values['import-original'] });
           if (hour !== undefined) return compactHour({ ...common, signal, hour });
           return compactPending({ ...common, signal, ...rule });
         },

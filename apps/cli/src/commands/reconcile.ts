@@ -23,8 +23,8 @@ GitHub to redeliver every event none of whose attempts got a 2xx (at most --max-
 spaced 5 min, 20 min, 80 min, …); with --archive, also those GitHub delivered that the archive lacks.
 
 Hooks: orgs/ORG/hooks/ID, repos/OWNER/REPO/hooks/ID, or app (the GitHub App's own hook).
-Environment: GITHUB_API_URL (https://api.github.com; GitHub Enterprise Server: https://HOST/api/v3),
-GITHUB_TOKEN, or GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY.
+Environment: GITHUB_API_URL (https://api.github.com; GitHub Enterprise Server: https://HOST/api/v3;
+plain http only to 127.0.0.1, localhost or [::1]), GITHUB_TOKEN, or GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY.
 
 Options:
   --hook HOOK              [RECONCILE_HOOKS, comma-separated] repeat for several

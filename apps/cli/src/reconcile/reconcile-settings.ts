@@ -2,25 +2,20 @@ import { join } from 'node:path';
 import {
   createDeliveryLog,
   credentialsFrom,
-  GITHUB_COM_API,
-  type HookRef,
+  type HookSettings,
   loadArchiveIndex,
-  logRetention,
   objectCheckpoint,
-  parseHooks,
-  parseSince,
   type ReconcileOptions,
   type ReconcilePorts,
+  readHookSettings,
+  runOptions,
 } from '@github-webhooks/delivery-reconciler';
 import { FsObjectStore, openObjectStore } from '@github-webhooks/object-store';
 import { ConfigError, type Logger, noMetrics, type Settings } from '@github-webhooks/runtime';
 
 /** What `reconcile` and `serve --reconcile-every` read, flag or environment. */
-export interface ReconcileSettings {
-  readonly apiUrl: string;
-  readonly hooks: readonly HookRef[];
+export interface ReconcileSettings extends HookSettings {
   readonly sinceText: string | undefined;
-  readonly maxRedeliveries: number;
   /** Checked against, when given: a directory or s3://bucket/prefix. */
   readonly archive: string | undefined;
   readonly stateDir: string;
@@ -28,17 +23,14 @@ export interface ReconcileSettings {
 }
 
 /**
- * GITHUB_API_URL (default https://api.github.com; a GitHub Enterprise Server's https://HOST/api/v3),
- * GITHUB_TOKEN or GITHUB_APP_ID + GITHUB_APP_PRIVATE_KEY, the hooks (RECONCILE_HOOKS), the state
- * directory (RECONCILE_STATE_DIR, default $ARCHIVE_DIR/reconcile).
+ * The Lambda's settings, read by its reader (GITHUB_API_URL, RECONCILE_HOOKS, RECONCILE_MAX_REDELIVERIES),
+ * then the credentials from the environment, GITHUB_TOKEN or GITHUB_APP_ID + GITHUB_APP_PRIVATE_KEY
+ * (the Lambda's are SSM parameters), and the state directory (RECONCILE_STATE_DIR, default
+ * $ARCHIVE_DIR/reconcile).
  */
 export function readReconcileSettings(settings: Settings, archiveDir: string): ReconcileSettings {
-  const apiUrl = settings.string('GITHUB_API_URL', GITHUB_COM_API, {
-    test: /^https?:\/\/[^\s]+$/,
-    what: 'an http(s) URL',
-  });
-  const hooks = parseHooks(settings.list('RECONCILE_HOOKS'), 'RECONCILE_HOOKS (or --hook)');
-  if (hooks.length === 0)
+  const shared = readHookSettings(settings, 'RECONCILE_HOOKS (or --hook)');
+  if (shared.hooks.length === 0)
     throw new ConfigError('RECONCILE_HOOKS', 'name at least one hook with --hook (or RECONCILE_HOOKS)');
   const credentials = credentialsFrom({
     token: settings.optional('GITHUB_TOKEN'),
@@ -49,14 +41,12 @@ export function readReconcileSettings(settings: Settings, archiveDir: string): R
     throw new ConfigError('GITHUB_TOKEN', 'set GITHUB_TOKEN, or GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY');
   const stateDir = settings.string('RECONCILE_STATE_DIR', join(archiveDir, 'reconcile'));
   return {
-    apiUrl,
-    hooks,
+    ...shared,
     sinceText: settings.optional('RECONCILE_SINCE'),
-    maxRedeliveries: settings.integer('RECONCILE_MAX_REDELIVERIES', { fallback: 5, min: 0, max: 100 }),
     archive: settings.optional('RECONCILE_ARCHIVE'),
     stateDir,
     ports: {
-      log: createDeliveryLog({ baseUrl: apiUrl, credentials }),
+      log: createDeliveryLog({ baseUrl: shared.apiUrl, credentials }),
       checkpoint: objectCheckpoint(new FsObjectStore(stateDir), 'checkpoint.json'),
     },
   };
@@ -72,22 +62,13 @@ export function reconcileRun(
     readonly progress?: ReconcilePorts['progress'];
   },
 ): { options: ReconcileOptions; ports: ReconcilePorts } {
-  const { retentionMs, windowMs } = logRetention(settings.apiUrl);
-  const since =
-    settings.sinceText === undefined
-      ? new Date(now.getTime() - windowMs)
-      : parseSince(settings.sinceText, now);
   const archive = settings.archive;
   return {
-    options: {
-      hooks: settings.hooks,
-      since,
-      retentionMs,
-      maxRedeliveries: settings.maxRedeliveries,
+    options: runOptions(settings, now, {
+      since: settings.sinceText,
+      archive: archive === undefined ? undefined : archive.startsWith('s3://') ? 's3' : 'local',
       dryRun: extra.dryRun ?? false,
-      // An S3 archive gets records through Firehose's buffer (up to 15 min); a local one at once.
-      archiveGraceMs: archive?.startsWith('s3://') ? 20 * 60_000 : 60_000,
-    },
+    }),
     ports: {
       ...settings.ports,
       logger: extra.logger,

@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { describeError, errorLine } from '@github-webhooks/runtime';
 import { RawFileGoneError } from '../errors';
 import { CursorSaver } from './cursor-saver';
-import { addLegacyOutbox, retireLegacySegment } from './legacy-outbox';
 import { LostFiles } from './lost-files';
 import { type LogLine, RawLog, type TailedFile } from './raw-log';
 import { type InFlight, ReadAhead } from './read-ahead';
@@ -70,7 +69,6 @@ export class ArchiveRelay {
     const log = new RawLog(options.root, cursor);
     const relay = new ArchiveRelay(options, cursor, log);
     relay.lost.noteGone(pruned);
-    await addLegacyOutbox(options.root, log, options.logger);
     await log.scan();
     return relay;
   }
@@ -221,8 +219,6 @@ export class ArchiveRelay {
     const wasDone = file.done;
     this.log.advance(file, offset, torn);
     this.saver.moved(confirmed);
-    if (file.done && !wasDone && file.legacy)
-      await retireLegacySegment(this.options.root, file, this.log, this.cursor);
     if (confirmed || (file.done && !wasDone)) await this.saver.save(true);
   }
 }

@@ -23,8 +23,6 @@ export interface TailedFile {
   readonly unmarked: ByteRange[];
   offset: number;
   done: boolean;
-  /** A segment of the outbox of earlier versions, drained once and deleted. */
-  readonly legacy: boolean;
 }
 
 export interface LogLine {
@@ -71,13 +69,8 @@ export class RawLog {
         () => undefined,
       );
       if (size !== undefined)
-        this.add({ key, path, readable: size, closed: true, live: false, legacy: false, exact: false });
+        this.add({ key, path, readable: size, closed: true, live: false, exact: false });
     }
-  }
-
-  /** A file to drain first, e.g. an old outbox segment, from `offset`. */
-  addLegacy(key: string, path: string, size: number, offset: number): void {
-    this.add({ key, path, readable: size, closed: true, live: false, legacy: true, exact: false }, offset);
   }
 
   /** Follows the archive: a file opened, a batch committed, a file closed. */
@@ -87,7 +80,7 @@ export class RawLog {
       const { key, path, closed } = change;
       // Seen from its first byte, so every record of it is known: exact.
       const exact = change.committedBytes === 0;
-      known = this.add({ key, path, closed, readable: 0, live: true, legacy: false, exact });
+      known = this.add({ key, path, closed, readable: 0, live: true, exact });
     }
     known.readable = Math.max(known.readable, change.committedBytes);
     known.closed ||= change.closed;
@@ -172,11 +165,11 @@ export class RawLog {
     this.order = this.order.filter((file) => this.files.has(file.key));
   }
 
-  private add(file: Omit<TailedFile, 'offset' | 'done' | 'unmarked'>, offset = 0): TailedFile {
+  private add(file: Omit<TailedFile, 'offset' | 'done' | 'unmarked'>): TailedFile {
     const position = this.cursor.get(file.key);
     const tailed: TailedFile = {
       ...file,
-      offset: position?.offset ?? offset,
+      offset: position?.offset ?? 0,
       done: (position?.done ?? false) && file.closed,
       unmarked: [],
     };
@@ -187,8 +180,8 @@ export class RawLog {
   }
 }
 
-/** Old outbox segments first, then raw files by name: the time of their first record. */
-const sortKey = (file: TailedFile): string => `${file.legacy ? 0 : 1}${basename(file.key)}`;
+/** Raw files by name: the time of their first record. */
+const sortKey = (file: TailedFile): string => basename(file.key);
 
 function splitLines(chunk: Buffer, base: number): LogLine[] {
   const lines: LogLine[] = [];

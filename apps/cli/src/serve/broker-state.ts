@@ -1,5 +1,4 @@
 import type { PublisherObserver } from '@github-webhooks/pulse';
-import { describeError, type Logger } from '@github-webhooks/runtime';
 
 export interface BrokerStatus {
   readonly connected: boolean;
@@ -8,23 +7,19 @@ export interface BrokerStatus {
   readonly awaySince: number | undefined;
 }
 
-/** Follows the publisher's connection for /healthz and the logs. */
+/** Follows the publisher's connection for /healthz (pulse's brokerObserver writes the logs). */
 export class BrokerState {
   private status: BrokerStatus = { connected: false, lastError: undefined, awaySince: undefined };
 
-  constructor(
-    private readonly logger: Logger,
-    private readonly clock: () => number = Date.now,
-  ) {}
+  constructor(private readonly clock: () => number = Date.now) {}
 
   get current(): BrokerStatus {
     return this.status;
   }
 
   readonly observer: PublisherObserver = {
-    connected: ({ broker }) => {
+    connected: () => {
       this.status = { connected: true, lastError: undefined, awaySince: undefined };
-      this.logger.info('connected to the broker', { broker });
     },
     connectFailed: (error) => {
       this.status = {
@@ -32,11 +27,9 @@ export class BrokerState {
         lastError: error.message,
         awaySince: this.status.awaySince ?? this.clock(),
       };
-      this.logger.error('broker unavailable; public deliveries wait', { error: describeError(error) });
     },
-    connectionLost: ({ broker }) => {
+    connectionLost: () => {
       this.status = { ...this.status, connected: false, awaySince: this.status.awaySince ?? this.clock() };
-      this.logger.warn('lost the broker connection', { broker });
     },
   };
 }

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createIngest, createRequestHandler, type SizeLimits } from '@github-webhooks/ingestion';
 import { FsObjectStore } from '@github-webhooks/object-store';
-import { AmqpPublisher, exchangeNames } from '@github-webhooks/pulse';
+import { AmqpPublisher, brokerObserver, combineObservers, exchangeNames } from '@github-webhooks/pulse';
 import { republishBatch } from '@github-webhooks/pulse-republisher';
 import { CounterMetrics, describeError, type JsonLogger, type MetricName } from '@github-webhooks/runtime';
 import { ArchiveHoursCounter } from '../dashboard/archive-hours';
@@ -66,12 +66,12 @@ export async function startStack(
   const archive = new DiskArchive(config.archiveDir);
   const deadLetter = await GroupCommitFile.open(join(config.archiveDir, 'relay', 'dead-letter.ndjson'));
   const metrics = new CounterMetrics<MetricName>();
-  const broker = new BrokerState(logger);
+  const broker = new BrokerState();
   const publisher = new AmqpPublisher({
     url: config.amqpUrl,
     exchanges: exchangeNames(config.exchanges),
     connectionName: 'github-webhooks serve',
-    observer: broker.observer,
+    observer: combineObservers(brokerObserver(logger), broker.observer),
   });
   // One message per delivery on Pulse: the ledger beside the relay's cursor (0: at least once).
   const ledger =

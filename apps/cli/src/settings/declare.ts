@@ -1,25 +1,15 @@
 import type { ParseArgsOptionsConfig } from 'node:util';
-import { Settings } from '@github-webhooks/runtime';
+import {
+  DeclaredSettings,
+  type SettingSpec as RuntimeSettingSpec,
+  Settings,
+  settingsTable,
+} from '@github-webhooks/runtime';
 
-/**
- * One setting of a command, declared once as data (the shape of taskcluster's config.yml): its flag,
- * the environment variable it stands for (the Lambdas' names), its type, default and bounds, and
- * its help. The parser's options, the flags' type, `--help`, the reader's defaults and bounds, and
- * the docs' settings table are all derived from these.
- */
-export interface SettingSpec {
-  readonly flag: string;
-  /** The environment variable; absent for a flag that stands for none. */
-  readonly env?: string;
-  readonly kind: 'string' | 'integer' | 'boolean' | 'list' | 'repeatable';
-  /** What the value is, for `--help` (`N`, `SECONDS`, `URL`). */
-  readonly value?: string;
-  /** As `--help` and the docs show it. */
-  readonly default?: string;
-  readonly min?: number;
-  readonly max?: number;
-  readonly help: string;
-}
+/** A command's setting: a declared setting (packages/runtime) that has a flag. */
+export type SettingSpec = RuntimeSettingSpec & { readonly flag: string };
+
+export { DeclaredSettings, settingsTable };
 
 type OptionOf<S extends SettingSpec> = S['kind'] extends 'boolean'
   ? { readonly type: 'boolean' }
@@ -84,57 +74,6 @@ export function helpText(specs: readonly SettingSpec[]): string {
       return wrap(start, [...variable, ...fallback, ...spec.help.split(' ')]);
     })
     .join('\n');
-}
-
-/** The docs' settings table (Markdown): variable, flag, default, meaning. */
-export function settingsTable(specs: readonly SettingSpec[]): string {
-  const rows = specs.map((s) => {
-    const bounds =
-      s.min === undefined ? '' : ` (${s.min}–${s.max === undefined ? '' : s.max.toLocaleString('en')})`;
-    const code = (text: string | undefined) => (text === undefined ? '–' : `\`${text}\``);
-    // Markdown: a pipe would end the cell, an angle bracket open an HTML tag.
-    const help = s.help.replaceAll('|', '\\|').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
-    return `| ${code(s.env)} | \`--${s.flag}\` | ${code(s.default)}${bounds} | ${help} |`;
-  });
-  return ['| variable | flag | default | meaning |', '| --- | --- | --- | --- |', ...rows].join('\n');
-}
-
-/** Reads declared settings with the declaration's defaults and bounds, so they are written once. */
-export class DeclaredSettings {
-  private readonly byEnv: ReadonlyMap<string, SettingSpec>;
-
-  constructor(
-    readonly settings: Settings,
-    specs: readonly SettingSpec[],
-  ) {
-    this.byEnv = new Map(specs.flatMap((s) => (s.env === undefined ? [] : [[s.env, s]])));
-  }
-
-  private spec(env: string): SettingSpec {
-    const spec = this.byEnv.get(env);
-    if (spec === undefined) throw new Error(`${env} is not a declared setting`);
-    return spec;
-  }
-
-  integer(env: string): number {
-    const spec = this.spec(env);
-    if (
-      spec.kind !== 'integer' ||
-      spec.min === undefined ||
-      spec.max === undefined ||
-      spec.default === undefined
-    )
-      throw new Error(`${env} is not declared as an integer with a default and bounds`);
-    return this.settings.integer(env, { fallback: Number(spec.default), min: spec.min, max: spec.max });
-  }
-
-  string(env: string): string {
-    return this.settings.string(env, this.spec(env).default ?? '');
-  }
-
-  boolean(env: string): boolean {
-    return this.settings.boolean(env, this.spec(env).default === 'true');
-  }
 }
 
 /** One declared setting by its flag (shared between commands, e.g. serve's and compact's lateness). */

@@ -25,3 +25,41 @@ export function startServing(
     );
   });
 }
+
+export interface ServingProcess {
+  readonly child: ChildProcess;
+  /** The port its `github-webhooks serving` line names (it was started with `--port 0`). */
+  readonly port: number;
+  /** Everything it has written so far (stdout, and stderr when piped). */
+  output(): string;
+}
+
+const SERVING_URL = /"url":"http:\/\/127\.0\.0\.1:(\d+)/;
+
+/**
+ * Starts the built command's `serve` on a port of its choosing (`--port 0` among `args`) and
+ * resolves once it says where it serves; rejects with its output if it exits first.
+ */
+export function startServingAnyPort(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  stderr: 'inherit' | 'pipe' = 'inherit',
+): Promise<ServingProcess> {
+  const child = spawn(process.execPath, [SERVE_BIN, 'serve', ...args], {
+    env,
+    stdio: ['ignore', 'pipe', stderr],
+  });
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const take = (chunk: Buffer) => {
+      output += chunk;
+      const port = SERVING_URL.exec(output)?.[1];
+      if (port !== undefined) resolve({ child, port: Number(port), output: () => output });
+    };
+    child.stdout?.on('data', take);
+    child.stderr?.on('data', take);
+    child.once('exit', (code, signal) =>
+      reject(new Error(`serve exited with ${code ?? signal}: ${output.slice(-2000)}`)),
+    );
+  });
+}

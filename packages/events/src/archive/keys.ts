@@ -24,8 +24,6 @@ export const rawPrefix = (hour: Date): string => `raw/${hourPath(hour)}/`;
 export const hourlyKey = (hour: Date): string => `hourly/${hourPath(hour)}.ndjson.gz`;
 /** Beside the data, not among it: a query engine reading `hourly/` must see only records (Athena reads every object of a prefix). */
 export const manifestKey = (hour: Date): string => `manifests/${hourPath(hour)}.manifest.json`;
-/** Where manifests were written before they moved out of `hourly/`; still read, moved by the compactor. */
-export const legacyManifestKey = (hour: Date): string => `hourly/${hourPath(hour)}.manifest.json`;
 export const quarantinePrefix = (hour: Date): string => `quarantine/${hourPath(hour)}/`;
 /**
  * `payloads/<GUID>-<sha256>.json.gz`: content-addressed, so two different deliveries sharing a GUID
@@ -34,12 +32,9 @@ export const quarantinePrefix = (hour: Date): string => `quarantine/${hourPath(h
 export const payloadKey = (deliveryId: string, sha256: string): string =>
   `payloads/${deliveryId}-${sha256}.json.gz`;
 
-/** The key form written before payloads were content-addressed; still read. */
-export const legacyPayloadKey = (deliveryId: string): string => `payloads/${deliveryId}.json.gz`;
-
-/** A reference of this delivery is to one of these keys, and no other object of the archive. */
+/** A reference of this delivery is to its own payload object, and no other object of the archive. */
 export const isPayloadKeyOf = (key: string, deliveryId: string, sha256: string): boolean =>
-  key === payloadKey(deliveryId, sha256) || key === legacyPayloadKey(deliveryId);
+  key === payloadKey(deliveryId, sha256);
 
 const HOUR_IN_KEY = /^(?:raw|hourly|manifests|quarantine)\/(\d{4})\/(\d{2})\/(\d{2})\/(\d{2})(?:\/|\.)/;
 

@@ -11,7 +11,7 @@ export const RECORD_FORMAT_VERSION = 3;
 
 /** A payload kept as its own object because it is too large for a Firehose record or SNS message. */
 export interface PayloadRef {
-  /** Object key, `payloads/<GUID>-<sha256>.json.gz` (`payloads/<GUID>.json.gz` in format 1). */
+  /** Object key, `payloads/<GUID>-<sha256>.json.gz`. */
   readonly key: string;
   /** Size of the uncompressed payload JSON. */
   readonly bytes: number;

@@ -2,13 +2,13 @@ import { hourStart } from '@github-webhooks/events';
 import { compactHourIn } from './compact-hour';
 import { type CompactorOptions, type Context, createContext } from './context';
 import { isCovered } from './disposal';
-import { LegacyPrefixError } from './errors';
+import { OriginalPrefixError } from './errors';
 import { type CompactionReport, type HourReport, runFields, summarize } from './report';
 import { scanItems } from './scan-source';
 import { listSources, type SourceObject } from './sources';
 
-export interface ImportLegacyOptions extends CompactorOptions {
-  /** Where the original system's archive lives, e.g. `legacy/`. */
+export interface ImportOriginalOptions extends CompactorOptions {
+  /** Where the original system's archive lives, e.g. `original/`. */
   readonly prefix: string;
   /** Start no new hour after this (wall clock). */
   readonly deadline?: Date;
@@ -18,21 +18,21 @@ export interface ImportLegacyOptions extends CompactorOptions {
  * Imports the original system's archive (concatenated `{"event","request_id","body"}` objects,
  * uncompressed) into the hourly layout. Records without a time take their object's LastModified.
  * A first pass finds the hours each object holds; each hour is then compacted with those objects
- * as extra sources, merged with whatever the hour already has. Legacy objects are never deleted.
- * Rerunning skips objects every hour of which already lists them.
+ * as extra sources, merged with whatever the hour already has. The original system's objects are
+ * never deleted. Rerunning skips objects every hour of which already lists them.
  */
-export async function importLegacy(options: ImportLegacyOptions): Promise<CompactionReport> {
+export async function importOriginal(options: ImportOriginalOptions): Promise<CompactionReport> {
   if (/^(raw|hourly|quarantine|payloads)\//.test(options.prefix) || options.prefix === '') {
-    throw new LegacyPrefixError(
-      `legacy prefix must be outside the archive's own prefixes, got "${options.prefix}"`,
+    throw new OriginalPrefixError(
+      `the original system's prefix must be outside the archive's own prefixes, got "${options.prefix}"`,
     );
   }
   const context = createContext(options);
   const byHour = new Map<number, SourceObject[]>();
-  for (const object of await listSources(context.store, options.prefix, 'legacy')) {
+  for (const object of await listSources(context.store, options.prefix, 'original')) {
     if (await isImported(context, object)) continue;
     const hours = await hoursOf(context, object);
-    context.progress({ type: 'legacy-scanned', key: object.key, hours: hours.size });
+    context.progress({ type: 'original-scanned', key: object.key, hours: hours.size });
     for (const hour of hours) byHour.set(hour, [...(byHour.get(hour) ?? []), object]);
   }
   const reports: HourReport[] = [];
@@ -45,12 +45,12 @@ export async function importLegacy(options: ImportLegacyOptions): Promise<Compac
     reports.push(await compactHourIn(context, new Date(hour), byHour.get(hour) ?? []));
   }
   const report = summarize(reports, { rawDeleted: 0, rawTagged: 0, incomplete });
-  context.logger.info('legacy import finished', runFields(report));
+  context.logger.info('import of the original system finished', runFields(report));
   return report;
 }
 
 async function isImported(context: Context, object: SourceObject): Promise<boolean> {
-  // Same test as for disposing raw objects, in delete mode (legacy objects are never tagged).
+  // Same test as for disposing raw objects, in delete mode (the original system's objects are never tagged).
   return isCovered({ ...context, disposal: 'delete' }, object);
 }
 
