@@ -1,5 +1,6 @@
 import { type ParseArgsOptionsConfig, parseArgs } from 'node:util';
 import { type Env, Settings } from '@github-webhooks/runtime';
+import { ARCHIVE_SETTING } from './settings/archive-setting';
 
 /** The values parseArgs gives for a command's options. */
 export type Values<O extends ParseArgsOptionsConfig> = ReturnType<
@@ -52,7 +53,10 @@ export function commandSettings(values: object, flags: Readonly<Record<string, s
 
 /** ARCHIVE_DIR (or `--archive`): a directory or `s3://bucket/prefix`; `./data` by default. */
 export const archiveLocation = (values: { readonly archive?: string | undefined }, env: Env): string =>
-  commandSettings(values, { archive: 'ARCHIVE_DIR' }, env).string('ARCHIVE_DIR', './data');
+  commandSettings(values, { archive: ARCHIVE_SETTING.env }, env).string(
+    ARCHIVE_SETTING.env,
+    ARCHIVE_SETTING.default,
+  );
 
 /** A flag that stands for no environment variable, read with the same rules; errors name the flag. */
 export function flagInteger(

@@ -37,14 +37,20 @@ function defaultCell(spec: SettingSpec): string {
 // Markdown: a pipe would end the cell, an angle bracket open an HTML tag.
 const cell = (text: string) => text.replaceAll('|', '\\|').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
 
+// A pipe in a flag's value (`delete|tag`) is escaped even inside its code span.
+const flagCell = (spec: SettingSpec) =>
+  spec.flag === undefined
+    ? '–'
+    : `\`--${spec.flag}${spec.value === undefined ? '' : ` ${spec.value.replaceAll('|', '\\|')}`}\``;
+
 /**
- * The docs' settings table (Markdown): variable, flag (when any setting has one), default, meaning.
+ * The docs' settings table (Markdown): variable, flag with its value (when any setting has a flag), default, meaning.
  * A command's settings show their flags; a Lambda's environment has none.
  */
 export function settingsTable(specs: readonly SettingSpec[]): string {
   const flags = specs.some((s) => s.flag !== undefined);
   const rows = specs.map((s) => {
-    const flag = flags ? ` ${s.flag === undefined ? '–' : `\`--${s.flag}\``} |` : '';
+    const flag = flags ? ` ${flagCell(s)} |` : '';
     return `| ${code(s.env)} |${flag} ${defaultCell(s)} | ${cell(s.help)} |`;
   });
   const head = flags

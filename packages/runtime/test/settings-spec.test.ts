@@ -32,6 +32,22 @@ describe('settingsTable', () => {
       ].join('\n'),
     );
   });
+
+  it("shows a flag's value, a pipe in it escaped", () => {
+    expect(
+      settingsTable([
+        { flag: 'disposal', kind: 'string', value: 'delete|tag', default: 'delete', help: 'd' },
+        { flag: 'from', kind: 'string', value: 'TIME', required: true, help: 'f' },
+      ]),
+    ).toBe(
+      [
+        '| variable | flag | default | meaning |',
+        '| --- | --- | --- | --- |',
+        '| – | `--disposal delete\\|tag` | `delete` | d |',
+        '| – | `--from TIME` | required | f |',
+      ].join('\n'),
+    );
+  });
 });
 
 describe('DeclaredSettings', () => {

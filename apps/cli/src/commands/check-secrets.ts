@@ -8,6 +8,19 @@ import {
 } from '@github-webhooks/runtime';
 import { defineCommand } from '../command';
 import { UsageError } from '../errors';
+import { optionsHelp, parseOptions, type SettingSpec } from '../settings/declare';
+
+/** Every option of `check-secrets`, in the order `--help` and the docs list them. */
+export const CHECK_SECRETS_SETTINGS = [
+  {
+    flag: 'ssm-parameter',
+    kind: 'string',
+    value: 'NAME',
+    required: true,
+    help: 'the SecureString, e.g. /github-webhooks/prod/webhook-secrets',
+  },
+  { flag: 'region', kind: 'string', value: 'REGION', help: "default: the SDK's (AWS_REGION)" },
+] as const satisfies readonly SettingSpec[];
 
 export const checkSecretsCommand = defineCommand({
   name: 'check-secrets',
@@ -18,13 +31,8 @@ Reads the SSM SecureString holding the webhook secrets (one per line) and exits 
 shorter than 8 characters (an empty or trivial HMAC key lets anyone sign), warning about entries
 shorter than 16. The ingestion stack runs it before every deploy. Never prints a secret.
 
-Options:
-  --ssm-parameter NAME  e.g. /github-webhooks/prod/webhook-secrets
-  --region REGION       default: the SDK's (AWS_REGION)`,
-  options: {
-    'ssm-parameter': { type: 'string' },
-    region: { type: 'string' },
-  },
+${optionsHelp(CHECK_SECRETS_SETTINGS)}`,
+  options: parseOptions(CHECK_SECRETS_SETTINGS),
   async run(values) {
     const name = values['ssm-parameter'];
     if (!name) throw new UsageError('--ssm-parameter is required');

@@ -17,10 +17,69 @@ import { parseTime } from '../parse-time';
 import { Progress } from '../progress';
 import { relayPassedOnDisk } from '../relay/relay-passed';
 import { SERVE_SETTINGS } from '../serve/serve-settings';
-import { flagIntegerOf, settingOf } from '../settings/declare';
+import { ARCHIVE_SETTING } from '../settings/archive-setting';
+import {
+  flagIntegerOf,
+  flagStringOf,
+  optionsHelp,
+  parseOptions,
+  type SettingSpec,
+  settingOf,
+} from '../settings/declare';
 
 /** serve's lateness setting: the same default and bounds for an hour compacted by the command. */
 const LATENESS = settingOf(SERVE_SETTINGS, 'lateness');
+
+/** The archive's Firehose buffer interval (the stack's, and Firehose's longest). */
+const FIREHOSE_BUFFER_SECONDS = 900;
+
+/** Every option of `compact`, in the order `--help` and the docs list them. */
+export const COMPACT_SETTINGS = [
+  ARCHIVE_SETTING,
+  {
+    flag: 'hour',
+    kind: 'string',
+    value: 'YYYY-MM-DDTHH',
+    help: 'compact this hour only (once it has closed)',
+  },
+  { flag: 'all', kind: 'boolean', help: 'compact every closed hour that needs it (the default)' },
+  {
+    flag: 'import-original',
+    kind: 'string',
+    value: 'PREFIX',
+    help: "import the original system's archive under PREFIX (e.g. original/)",
+  },
+  {
+    // The flag only: LATENESS_SECONDS is serve's timer's.
+    flag: LATENESS.flag,
+    kind: LATENESS.kind,
+    value: LATENESS.value,
+    default: LATENESS.default,
+    min: LATENESS.min,
+    max: LATENESS.max,
+    help: `${LATENESS.help} (at least ${LATENESS.min})`,
+  },
+  {
+    flag: 'buffer',
+    kind: 'integer',
+    value: 'SECONDS',
+    min: 0,
+    max: FIREHOSE_BUFFER_SECONDS,
+    help: `Firehose buffer interval (default ${FIREHOSE_BUFFER_SECONDS} for s3://, 0 for a directory)`,
+  },
+  {
+    flag: 'disposal',
+    kind: 'string',
+    value: 'delete|tag',
+    default: 'delete',
+    help: 'what happens to compacted raw objects',
+  },
+  { flag: 'json', kind: 'boolean', help: 'print the report as JSON' },
+] as const satisfies readonly SettingSpec[];
+
+const LATENESS_FLAG = settingOf(COMPACT_SETTINGS, 'lateness');
+const BUFFER = settingOf(COMPACT_SETTINGS, 'buffer');
+const DISPOSAL = settingOf(COMPACT_SETTINGS, 'disposal');
 
 export interface CompactCommandDeps {
   /** The compactor's clock: which hours are closed. Default: the system's. */
@@ -39,43 +98,27 @@ export const createCompactCommand = (deps: CompactCommandDeps = {}) =>
     summary: 'compact raw archive objects into hourly files (a directory or s3://bucket/prefix)',
     help: `Usage: github-webhooks compact [options]
 
-Options:
-  --archive DIR|s3://bucket/prefix  [ARCHIVE_DIR] ./data
-  --hour YYYY-MM-DDTHH              compact this hour only (once it has closed)
-  --all                             compact every closed hour that needs it (the default)
-  --import-original PREFIX          import the original system's archive under PREFIX
-  --lateness SECONDS                wait after an hour ends before compacting it (default ${LATENESS.default}, at least ${LATENESS.min})
-  --buffer SECONDS                  Firehose buffer interval (default 900 for s3://, 0 for a directory)
-  --disposal delete|tag             what happens to compacted raw objects (default delete)
-  --json                            print the report as JSON
+${optionsHelp(COMPACT_SETTINGS)}
 
 One compaction of an archive at a time: serve's timer, another compact or the
 archive-compactor Lambda holding it makes this one exit 1 saying who. On a local
 archive, a raw file is removed only once serve's relay has read it to its end
 (relay/cursor.json), as serve's own compactor does.`,
-    options: {
-      archive: { type: 'string' },
-      hour: { type: 'string' },
-      all: { type: 'boolean' },
-      'import-original': { type: 'string' },
-      lateness: { type: 'string' },
-      buffer: { type: 'string' },
-      disposal: { type: 'string', default: 'delete' },
-      json: { type: 'boolean' },
-    },
+    options: parseOptions(COMPACT_SETTINGS),
     async run(values, env) {
       const location = archiveLocation(values, env);
-      if (values.disposal !== 'delete' && values.disposal !== 'tag')
+      const disposal = flagStringOf(DISPOSAL, values.disposal);
+      if (disposal !== 'delete' && disposal !== 'tag')
         throw new UsageError('--disposal must be delete or tag');
       if (values.hour && values.all) throw new UsageError('give --hour or --all, not both');
       const rule = {
-        latenessMs: 1000 * flagIntegerOf(LATENESS, values.lateness),
+        latenessMs: 1000 * flagIntegerOf(LATENESS_FLAG, values.lateness),
         bufferMs:
           1000 *
           flagInteger('buffer', values.buffer, {
-            fallback: location.startsWith('s3://') ? 900 : 0,
-            min: 0,
-            max: 900,
+            fallback: location.startsWith('s3://') ? FIREHOSE_BUFFER_SECONDS : 0,
+            min: BUFFER.min,
+            max: BUFFER.max,
           }),
       };
       const now = (deps.clock ?? (() => new Date()))();
@@ -95,7 +138,7 @@ archive, a raw file is removed only once serve's relay has read it to its end
       const common = {
         store,
         now,
-        disposal: values.disposal,
+        disposal,
         logger,
         onProgress: (event: { type: string; hour?: string }) =>
           progress.update(++steps, undefined, event.hour ?? ''),

@@ -1,8 +1,42 @@
 import { REPLAY_HEADER } from '@github-webhooks/pulse';
 import { type ConsumeMessage, connect } from 'amqplib';
-import { commandSettings, defineCommand, flagInteger } from '../command';
+import { commandSettings, defineCommand } from '../command';
 import { UsageError } from '../errors';
 import { PULSE_FLAGS, readPulseSettings } from '../serve/serve-config';
+import { PULSE_SETTINGS } from '../serve/serve-settings';
+import { flagIntegerOf, optionsHelp, parseOptions, type SettingSpec, settingOf } from '../settings/declare';
+
+/** Every option of `listen`, in the order `--help` and the docs list them (the broker's are serve's). */
+export const LISTEN_SETTINGS = [
+  {
+    ...settingOf(PULSE_SETTINGS, 'exchange'),
+    value: 'NAME',
+    help: 'the exchange listened on (the first name of the list)',
+  },
+  { flag: 'dotted', kind: 'boolean', help: 'listen on the dotted exchange instead' },
+  { ...settingOf(PULSE_SETTINGS, 'exchange-dotted'), value: 'NAME' },
+  {
+    flag: 'pattern',
+    kind: 'repeatable',
+    value: 'P',
+    default: '#',
+    help: 'binding pattern, repeatable; dotted, e.g. mozilla.# or *.*.push',
+  },
+  {
+    flag: 'count',
+    kind: 'integer',
+    value: 'N',
+    default: '0',
+    min: 0,
+    max: 1_000_000,
+    help: 'stop after N messages (0: until Ctrl-C)',
+  },
+  settingOf(PULSE_SETTINGS, 'amqp-url'),
+  settingOf(PULSE_SETTINGS, 'allow-insecure-amqp'),
+] as const satisfies readonly SettingSpec[];
+
+const PATTERN = settingOf(LISTEN_SETTINGS, 'pattern');
+const COUNT = settingOf(LISTEN_SETTINGS, 'count');
 
 export interface ListenOptions {
   readonly amqpUrl: string;
@@ -74,23 +108,8 @@ export const listenCommand = defineCommand({
 
 Binds a temporary queue to the exchange and prints one JSON line per message.
 
-Options:
-  --exchange NAME    [PULSE_EXCHANGE] exchange/github-webhooks/v1 (the first name of the list)
-  --dotted           listen on the dotted exchange instead
-  --exchange-dotted NAME [PULSE_EXCHANGE_DOTTED] exchange/github-webhooks/v3
-  --pattern P        binding pattern, repeatable (default #); dotted, e.g. mozilla.# or *.*.push
-  --count N          stop after N messages (default: until Ctrl-C)
-  --amqp-url URL     [AMQP_URL] amqp://guest:guest@127.0.0.1:5672 (amqp:// only to this machine)
-  --allow-insecure-amqp [ALLOW_INSECURE_AMQP] allow a plain-text amqp:// broker on another machine`,
-  options: {
-    'amqp-url': { type: 'string' },
-    'allow-insecure-amqp': { type: 'boolean' },
-    exchange: { type: 'string' },
-    dotted: { type: 'boolean' },
-    'exchange-dotted': { type: 'string' },
-    pattern: { type: 'string', multiple: true },
-    count: { type: 'string', default: '0' },
-  },
+${optionsHelp(LISTEN_SETTINGS)}`,
+  options: parseOptions(LISTEN_SETTINGS),
   async run(values, env) {
     const pulse = readPulseSettings(commandSettings(values, PULSE_FLAGS, env));
     const exchange = values.dotted ? pulse.exchanges.dotted : pulse.exchanges.original[0];
@@ -99,8 +118,8 @@ Options:
     await listen({
       amqpUrl: pulse.amqpUrl,
       exchange,
-      patterns: values.pattern ?? ['#'],
-      count: flagInteger('count', values.count, { fallback: 0, min: 0, max: 1_000_000 }),
+      patterns: values.pattern ?? [PATTERN.default],
+      count: flagIntegerOf(COUNT, values.count),
       print: (line) => console.log(line),
       stopped: new Promise((resolve) => process.once('SIGINT', () => resolve())),
       onReady: () => console.error('listening; Ctrl-C to stop'),

@@ -3,15 +3,12 @@ import { JsonLogger } from '@github-webhooks/runtime';
 import { archiveLocation, commandSettings, defineCommand } from '../command';
 import { Progress } from '../progress';
 import { formatReport } from '../reconcile/format-report';
-import { readReconcileSettings, reconcileRun } from '../reconcile/reconcile-settings';
-
-export const RECONCILE_FLAGS = {
-  hook: 'RECONCILE_HOOKS',
-  since: 'RECONCILE_SINCE',
-  'max-redeliveries': 'RECONCILE_MAX_REDELIVERIES',
-  archive: 'RECONCILE_ARCHIVE',
-  'state-dir': 'RECONCILE_STATE_DIR',
-} as const;
+import {
+  RECONCILE_COMMAND_SETTINGS,
+  readReconcileSettings,
+  reconcileRun,
+} from '../reconcile/reconcile-settings';
+import { flagVariables, optionsHelp, parseOptions } from '../settings/declare';
 
 export const reconcileCommand = defineCommand({
   name: 'reconcile',
@@ -26,30 +23,15 @@ Hooks: orgs/ORG/hooks/ID, repos/OWNER/REPO/hooks/ID, or app (the GitHub App's ow
 Environment: GITHUB_API_URL (https://api.github.com; GitHub Enterprise Server: https://HOST/api/v3;
 plain http only to 127.0.0.1, localhost or [::1]), GITHUB_TOKEN, or GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY.
 
-Options:
-  --hook HOOK              [RECONCILE_HOOKS, comma-separated] repeat for several
-  --since 72h|3d|TIME      [RECONCILE_SINCE] the window: 71h (github.com), 167h (Enterprise Server)
-  --max-redeliveries N     [RECONCILE_MAX_REDELIVERIES] 5: then the event is reported as given up
-  --archive DIR|s3://      [RECONCILE_ARCHIVE] check delivered events are in this archive
-  --state-dir DIR          [RECONCILE_STATE_DIR] $ARCHIVE_DIR/reconcile: the checkpoint
-  --dry-run                decide and report, redeliver nothing, change nothing
-  --json                   one JSON object: counts, complete, items
+${optionsHelp(RECONCILE_COMMAND_SETTINGS)}
 
 Exit 0 when the run completed or stopped cleanly on GitHub's rate budget ("complete": false),
 1 when GitHub could not be used (unreachable, bad credentials), 2 on a usage error.`,
-  options: {
-    hook: { type: 'string', multiple: true },
-    since: { type: 'string' },
-    'max-redeliveries': { type: 'string' },
-    archive: { type: 'string' },
-    'state-dir': { type: 'string' },
-    'dry-run': { type: 'boolean' },
-    json: { type: 'boolean' },
-  },
+  options: parseOptions(RECONCILE_COMMAND_SETTINGS),
   async run(values, env) {
     // --archive names the archive to check; the state directory defaults under ARCHIVE_DIR either way.
     const settings = readReconcileSettings(
-      commandSettings(values, RECONCILE_FLAGS, env),
+      commandSettings(values, flagVariables(RECONCILE_COMMAND_SETTINGS), env),
       archiveLocation({}, env),
     );
     const progress = new Progress('reading delivery logs');

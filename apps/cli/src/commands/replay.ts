@@ -1,12 +1,43 @@
 import { openObjectStore } from '@github-webhooks/object-store';
 import { AmqpPublisher, exchangeNames } from '@github-webhooks/pulse';
 import { JsonLogger } from '@github-webhooks/runtime';
-import { archiveLocation, commandSettings, defineCommand, flagInteger } from '../command';
+import { archiveLocation, commandSettings, defineCommand } from '../command';
 import { UsageError } from '../errors';
 import { parseTime } from '../parse-time';
 import { Progress } from '../progress';
 import { replay } from '../replay/replay-archive';
 import { PULSE_FLAGS, readPulseSettings } from '../serve/serve-config';
+import { PULSE_SETTINGS } from '../serve/serve-settings';
+import { ARCHIVE_SETTING } from '../settings/archive-setting';
+import { flagIntegerOf, optionsHelp, parseOptions, type SettingSpec, settingOf } from '../settings/declare';
+
+/** Every option of `replay`, in the order `--help` and the docs list them. */
+export const REPLAY_SETTINGS = [
+  {
+    flag: 'from',
+    kind: 'string',
+    value: 'TIME',
+    required: true,
+    help: 'start (inclusive): an hour YYYY-MM-DDTHH or an ISO-8601 time',
+  },
+  { flag: 'to', kind: 'string', value: 'TIME', help: 'end (exclusive), default now' },
+  { flag: 'event', kind: 'string', value: 'NAME', help: 'only this event' },
+  { flag: 'repo', kind: 'string', value: 'OWNER/NAME', help: 'only this repository' },
+  { flag: 'dry-run', kind: 'boolean', help: 'count what would be published, publish nothing' },
+  {
+    flag: 'rate',
+    kind: 'integer',
+    value: 'N',
+    default: '50',
+    min: 1,
+    max: 100_000,
+    help: 'messages per second at most',
+  },
+  ARCHIVE_SETTING,
+  ...PULSE_SETTINGS,
+] as const satisfies readonly SettingSpec[];
+
+const RATE = settingOf(REPLAY_SETTINGS, 'rate');
 
 export const replayCommand = defineCommand({
   name: 'replay',
@@ -16,32 +47,8 @@ export const replayCommand = defineCommand({
 Republishes archived public deliveries to Pulse with the AMQP header x-github-webhooks-replay: true.
 Private deliveries are never published.
 
-Options:
-  --from TIME         start (inclusive): an hour YYYY-MM-DDTHH or an ISO-8601 time
-  --to TIME           end (exclusive), default now
-  --event NAME        only this event
-  --repo OWNER/NAME   only this repository
-  --dry-run           count what would be published, publish nothing
-  --rate N            messages per second at most (default 50)
-  --archive DIR|s3:// [ARCHIVE_DIR] ./data
-  --amqp-url URL      [AMQP_URL] amqp://guest:guest@127.0.0.1:5672 (amqp:// only to this machine)
-  --allow-insecure-amqp [ALLOW_INSECURE_AMQP] allow a plain-text amqp:// broker on another machine
-  --exchange NAME[,NAME] [PULSE_EXCHANGE], --exchange-dotted NAME|off [PULSE_EXCHANGE_DOTTED]
-  --public-events LIST [PUBLIC_EVENTS]`,
-  options: {
-    archive: { type: 'string' },
-    from: { type: 'string' },
-    to: { type: 'string' },
-    event: { type: 'string' },
-    repo: { type: 'string' },
-    'dry-run': { type: 'boolean' },
-    rate: { type: 'string', default: '50' },
-    'amqp-url': { type: 'string' },
-    'allow-insecure-amqp': { type: 'boolean' },
-    exchange: { type: 'string' },
-    'exchange-dotted': { type: 'string' },
-    'public-events': { type: 'string' },
-  },
+${optionsHelp(REPLAY_SETTINGS)}`,
+  options: parseOptions(REPLAY_SETTINGS),
   async run(values, env) {
     if (!values.from)
       throw new UsageError('--from is required (an hour such as 2026-11-28T15, or an ISO time)');
@@ -49,7 +56,7 @@ Options:
       from: parseTime('from', values.from),
       to: values.to ? parseTime('to', values.to) : new Date(),
     };
-    const ratePerSecond = flagInteger('rate', values.rate, { fallback: 50, min: 1, max: 100_000 });
+    const ratePerSecond = flagIntegerOf(RATE, values.rate);
     const { amqpUrl, exchanges, policy } = readPulseSettings(commandSettings(values, PULSE_FLAGS, env));
     const publisher = values['dry-run']
       ? undefined

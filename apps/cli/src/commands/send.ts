@@ -1,8 +1,62 @@
 import { readFile } from 'node:fs/promises';
 import { allExamples, signedRequest } from '@github-webhooks/fixtures';
 import { Settings } from '@github-webhooks/runtime';
-import { defineCommand, flagInteger } from '../command';
+import { defineCommand } from '../command';
 import { UsageError } from '../errors';
+import { SERVE_SETTINGS } from '../serve/serve-settings';
+import {
+  DeclaredSettings,
+  flagIntegerOf,
+  flagStringOf,
+  optionsHelp,
+  parseOptions,
+  type SettingSpec,
+  settingOf,
+} from '../settings/declare';
+
+/** serve's port: where a stack started with the same environment listens. */
+const PORT = settingOf(SERVE_SETTINGS, 'port');
+
+/** Every option of `send`, in the order `--help` and the docs list them. */
+export const SEND_SETTINGS = [
+  {
+    flag: 'url',
+    kind: 'string',
+    value: 'URL',
+    help: `where to POST (default http://127.0.0.1:$PORT/webhook, PORT defaulting to ${PORT.default})`,
+  },
+  {
+    flag: 'secret',
+    kind: 'string',
+    value: 'S',
+    help: 'the signing secret (default: the first of WEBHOOK_SECRETS; none: unsigned)',
+  },
+  { flag: 'event', kind: 'string', value: 'NAME', default: 'push', help: 'the event to send' },
+  {
+    flag: 'example',
+    kind: 'integer',
+    value: 'N',
+    default: '0',
+    min: 0,
+    max: 10_000,
+    help: 'which github.com example of the event',
+  },
+  {
+    flag: 'file',
+    kind: 'string',
+    value: 'PATH',
+    help: "send this file's bytes as the payload instead of an example",
+  },
+  {
+    flag: 'id',
+    kind: 'string',
+    value: 'GUID',
+    help: 'the delivery id (default: a new one; reuse one to simulate a redelivery)',
+  },
+] as const satisfies readonly SettingSpec[];
+
+const EVENT = settingOf(SEND_SETTINGS, 'event');
+const EXAMPLE = settingOf(SEND_SETTINGS, 'example');
 
 export interface SendOptions {
   readonly url: string;
@@ -63,29 +117,16 @@ export const sendCommand = defineCommand({
   summary: 'sign an example payload (or a file) as GitHub does and POST it to a running stack',
   help: `Usage: github-webhooks send [options]
 
-Options:
-  --url URL        where to POST (default http://127.0.0.1:$PORT/webhook, PORT defaulting to 8080)
-  --secret S       signing secret (default: the first of WEBHOOK_SECRETS; none: unsigned)
-  --event NAME     event to send (default push)
-  --example N      which github.com example of the event (default 0)
-  --file PATH      send this file's bytes as the payload instead of an example
-  --id GUID        delivery id (default: a new one; reuse one to simulate a redelivery)`,
-  options: {
-    url: { type: 'string' },
-    secret: { type: 'string' },
-    event: { type: 'string', default: 'push' },
-    example: { type: 'string', default: '0' },
-    file: { type: 'string' },
-    id: { type: 'string' },
-  },
+${optionsHelp(SEND_SETTINGS)}`,
+  options: parseOptions(SEND_SETTINGS),
   async run(values, env) {
     const settings = new Settings(env);
-    const port = settings.integer('PORT', { fallback: 8080, min: 0, max: 65_535 });
+    const port = new DeclaredSettings(settings, SERVE_SETTINGS).integer(PORT.env);
     const result = await send({
       url: values.url ?? `http://127.0.0.1:${port}/webhook`,
       secret: values.secret ?? settings.list('WEBHOOK_SECRETS')[0],
-      event: values.event,
-      example: flagInteger('example', values.example, { fallback: 0, min: 0, max: 10_000 }),
+      event: flagStringOf(EVENT, values.event),
+      example: flagIntegerOf(EXAMPLE, values.example),
       file: values.file,
       id: values.id,
     });

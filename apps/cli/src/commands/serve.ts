@@ -4,7 +4,7 @@ import { isLoopback } from '../dashboard/dashboard-config';
 import { readServeConfig } from '../serve/serve-config';
 import { SERVE_SETTINGS } from '../serve/serve-settings';
 import { startStack } from '../serve/start-stack';
-import { helpText, parseOptions } from '../settings/declare';
+import { optionsHelp, parseOptions } from '../settings/declare';
 
 export const serveCommand = defineCommand({
   name: 'serve',
@@ -15,8 +15,7 @@ Runs the ingestion handler (POST /webhook), the disk archive (S3 key layout; its
 one durable log), a relay publishing the public records from it to RabbitMQ, and the compactor on
 a timer. GET /healthz reports each part, the relay's lag included.
 
-Options ([environment variable] default: meaning):
-${helpText(SERVE_SETTINGS)}`,
+${optionsHelp(SERVE_SETTINGS)}`,
   options: parseOptions(SERVE_SETTINGS),
   async run(values, env) {
     const config = readServeConfig(values, env);

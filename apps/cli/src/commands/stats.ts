@@ -4,6 +4,16 @@ import { archiveLocation, defineCommand } from '../command';
 import { parseTime } from '../parse-time';
 import { Progress } from '../progress';
 import { type RelayLag, relayLag } from '../relay/relay-lag';
+import { ARCHIVE_SETTING } from '../settings/archive-setting';
+import { optionsHelp, parseOptions, type SettingSpec } from '../settings/declare';
+
+/** Every option of `stats`, in the order `--help` and the docs list them. */
+export const STATS_SETTINGS = [
+  ARCHIVE_SETTING,
+  { flag: 'from', kind: 'string', value: 'TIME', help: 'start (inclusive), default: the beginning' },
+  { flag: 'to', kind: 'string', value: 'TIME', help: 'end (exclusive), default: now' },
+  { flag: 'json', kind: 'boolean', help: 'print JSON' },
+] as const satisfies readonly SettingSpec[];
 
 export const statsCommand = defineCommand({
   name: 'stats',
@@ -14,17 +24,8 @@ Counts every delivery in the archive (raw and hourly files). For a local archive
 relay publishes from, also shows how far behind the relay is (public records not yet confirmed by
 the broker, and the age of the oldest).
 
-Options:
-  --archive DIR|s3:// [ARCHIVE_DIR] ./data
-  --from TIME         start (inclusive), default: the beginning
-  --to TIME           end (exclusive), default: now
-  --json              print JSON`,
-  options: {
-    archive: { type: 'string' },
-    from: { type: 'string' },
-    to: { type: 'string' },
-    json: { type: 'boolean' },
-  },
+${optionsHelp(STATS_SETTINGS)}`,
+  options: parseOptions(STATS_SETTINGS),
   async run(values, env) {
     const progress = new Progress('counting');
     const location = archiveLocation(values, env);

@@ -2,9 +2,12 @@ import { join } from 'node:path';
 import {
   createDeliveryLog,
   credentialsFrom,
+  GITHUB_COM_API,
   type HookSettings,
   loadArchiveIndex,
+  logRetention,
   objectCheckpoint,
+  RECONCILE_SETTINGS,
   type ReconcileOptions,
   type ReconcilePorts,
   readHookSettings,
@@ -12,6 +15,48 @@ import {
 } from '@github-webhooks/delivery-reconciler';
 import { FsObjectStore, openObjectStore } from '@github-webhooks/object-store';
 import { ConfigError, type Logger, noMetrics, type Settings } from '@github-webhooks/runtime';
+import { type SettingSpec, variableOf } from '../settings/declare';
+
+/** The default window, in hours, before a hook's delivery log at `apiUrl` expires. */
+const windowHours = (apiUrl: string) => logRetention(apiUrl).windowMs / 3_600_000;
+const MAX_REDELIVERIES = variableOf(RECONCILE_SETTINGS, 'RECONCILE_MAX_REDELIVERIES');
+
+/** Every option of `reconcile`, in the order `--help` and the docs list them (the Lambda's where shared). */
+export const RECONCILE_COMMAND_SETTINGS = [
+  {
+    flag: 'hook',
+    env: 'RECONCILE_HOOKS',
+    kind: 'repeatable',
+    value: 'HOOK',
+    help: 'a hook whose delivery log is checked; comma-separated in the variable, the flag repeated for several',
+  },
+  {
+    flag: 'since',
+    env: 'RECONCILE_SINCE',
+    kind: 'string',
+    value: '72h|3d|TIME',
+    default: `${windowHours(GITHUB_COM_API)}h`,
+    help: `the window (github.com; ${windowHours('https://HOST/api/v3')}h for Enterprise Server)`,
+  },
+  { ...MAX_REDELIVERIES, flag: 'max-redeliveries', value: 'N' },
+  {
+    flag: 'archive',
+    env: 'RECONCILE_ARCHIVE',
+    kind: 'string',
+    value: 'DIR|s3://',
+    help: 'check delivered events are in this archive',
+  },
+  {
+    flag: 'state-dir',
+    env: 'RECONCILE_STATE_DIR',
+    kind: 'string',
+    value: 'DIR',
+    default: '$ARCHIVE_DIR/reconcile',
+    help: 'the checkpoint',
+  },
+  { flag: 'dry-run', kind: 'boolean', help: 'decide and report, redeliver nothing, change nothing' },
+  { flag: 'json', kind: 'boolean', help: 'one JSON object: counts, complete, items' },
+] as const satisfies readonly SettingSpec[];
 
 /** What `reconcile` and `serve --reconcile-every` read, flag or environment. */
 export interface ReconcileSettings extends HookSettings {

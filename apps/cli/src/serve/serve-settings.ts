@@ -1,4 +1,5 @@
 import { DEFAULT_SLOW_BODY_RULE } from '@github-webhooks/ingestion';
+import { ARCHIVE_DIRECTORY_SETTING } from '../settings/archive-setting';
 import type { SettingSpec } from '../settings/declare';
 
 /** The broker, exchanges and allowlist: serve, replay and listen share them. */
@@ -128,14 +129,7 @@ export const SERVE_SETTINGS = [
     kind: 'boolean',
     help: 'accept unsigned deliveries (trying things out only)',
   },
-  {
-    flag: 'archive',
-    env: 'ARCHIVE_DIR',
-    kind: 'string',
-    value: 'DIR',
-    default: './data',
-    help: 'the archive directory',
-  },
+  ARCHIVE_DIRECTORY_SETTING,
   ...PULSE_SETTINGS,
   {
     flag: 'compact-every',

@@ -70,20 +70,40 @@ export function helpText(specs: readonly SettingSpec[]): string {
       const head = left(spec);
       const start = head.length < COLUMN ? head + ' '.repeat(COLUMN - head.length) : `${head} `;
       const variable = spec.env === undefined ? [] : [`[${spec.env}]`];
-      const fallback = spec.default === undefined ? [] : [`${spec.default}:`];
+      const fallback = spec.required ? ['required:'] : spec.default === undefined ? [] : [`${spec.default}:`];
       return wrap(start, [...variable, ...fallback, ...spec.help.split(' ')]);
     })
     .join('\n');
 }
 
+/** A command's `Options` part of `--help`, with the heading that says how to read it. */
+export const optionsHelp = (specs: readonly SettingSpec[]): string =>
+  `Options ([environment variable] default: meaning):\n${helpText(specs)}`;
+
 /** One declared setting by its flag (shared between commands, e.g. serve's and compact's lateness). */
-export function settingOf<const L extends readonly SettingSpec[]>(
+export function settingOf<const L extends readonly SettingSpec[], F extends L[number]['flag']>(
   specs: L,
-  flag: L[number]['flag'],
-): SettingSpec {
+  flag: F,
+): Extract<L[number], { readonly flag: F }> {
   const spec = specs.find((s) => s.flag === flag);
   if (spec === undefined) throw new Error(`--${flag} is not declared`);
-  return spec;
+  return spec as Extract<L[number], { readonly flag: F }>;
+}
+
+/** One declared setting by its environment variable (a Lambda's, given a flag by a command). */
+export function variableOf<
+  const L extends readonly RuntimeSettingSpec[],
+  E extends NonNullable<L[number]['env']>,
+>(specs: L, env: E): Extract<L[number], { readonly env: E }> {
+  const spec = specs.find((s) => s.env === env);
+  if (spec === undefined) throw new Error(`${env} is not declared`);
+  return spec as Extract<L[number], { readonly env: E }>;
+}
+
+/** A flag's value, or its declared default. */
+export function flagStringOf(spec: SettingSpec, value: string | undefined): string {
+  if (spec.default === undefined) throw new Error(`--${spec.flag} declares no default`);
+  return value ?? spec.default;
 }
 
 /** A declared integer given only as a flag, with the declaration's default and bounds; errors name the flag. */
