@@ -1,4 +1,14 @@
-/** The errors of conditional writes and of the leases built on them. */
+/** The errors of the object stores: keys, deletes, conditional writes and the leases built on them. */
+
+/** A local store's key that is not one (empty, absolute, `..`, a hidden segment, a backslash, NUL). */
+export class InvalidKeyError extends Error {
+  override readonly name = 'InvalidKeyError';
+}
+
+/** S3's DeleteObjects answered an error for some of the keys (other than NoSuchKey). */
+export class S3DeleteError extends Error {
+  override readonly name = 'S3DeleteError';
+}
 
 /**
  * A conditional write's precondition did not hold (S3's 412 PreconditionFailed): `If-None-Match: *`
