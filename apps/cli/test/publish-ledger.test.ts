@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { SqlitePublishLedger } from '../src/relay/publish-ledger';
 
 describe('SqlitePublishLedger', () => {
@@ -55,6 +56,30 @@ describe('SqlitePublishLedger', () => {
     expect(await Promise.all([first, second])).toEqual(['published', 'duplicate']);
     expect(runs).toBe(1);
     ledger.close();
+  });
+
+  it('answers for publishes confirmed together only once their rows are committed', async () => {
+    const ledger = open();
+    const keys = Array.from({ length: 100 }, (_, i) => `d-${i}`);
+    const committed: boolean[] = [];
+    const reader = new DatabaseSync(join(dir, 'ledger.sqlite'), { readOnly: true });
+    const row = reader.prepare('SELECT 1 AS one FROM published WHERE key = ?');
+    const answers = await Promise.all(
+      keys.map((key) =>
+        ledger.once(key, published).then((answer) => {
+          // Another connection sees the row when the answer arrives: it is written, not pending.
+          committed.push(row.get(key) !== undefined);
+          return answer;
+        }),
+      ),
+    );
+    expect(answers).toEqual(keys.map(() => 'published'));
+    expect(committed).toEqual(keys.map(() => true));
+    reader.close();
+    ledger.close();
+    const reopened = open();
+    for (const key of keys) expect(await reopened.once(key, published)).toBe('duplicate');
+    reopened.close();
   });
 
   it('remembers across a restart (the file is the ledger)', async () => {

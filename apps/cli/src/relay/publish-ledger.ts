@@ -12,12 +12,20 @@ export interface LedgerOptions {
   readonly beforeRemember?: (key: string) => void;
 }
 
+interface Pending {
+  readonly key: string;
+  readonly resolve: () => void;
+  readonly reject: (error: unknown) => void;
+}
+
 /**
  * The relay's publish ledger, beside its cursor (`relay/ledger.sqlite`): one row per delivery
  * published to Pulse, kept for the window. SQLite (built into Node 24, `node:sqlite`) rather than a
  * file of our own: an indexed look-up per message, a write that survives `kill -9` (WAL; `NORMAL`
  * syncs at checkpoints, so a power cut can forget the last few, which then repeat: never a loss),
- * and old rows deleted in place, so the file never grows past the window's deliveries.
+ * and old rows deleted in place, so the file never grows past the window's deliveries. The rows of
+ * publishes confirmed together are written in one transaction (a transaction each cost ~5× as much
+ * per message), and `once` answers only after its row is committed.
  */
 export class SqlitePublishLedger implements PublishLedger {
   private readonly find: StatementSync;
@@ -27,6 +35,8 @@ export class SqlitePublishLedger implements PublishLedger {
   /** Deliveries being published now: a second message of one delivery waits for the first. */
   private readonly serial = new OnePerKey<'published' | 'duplicate'>();
   private additions = 0;
+  /** Rows to write in the next transaction, and whoever waits for them. */
+  private pending: Pending[] = [];
 
   private constructor(
     private readonly db: DatabaseSync,
@@ -57,10 +67,38 @@ export class SqlitePublishLedger implements PublishLedger {
       if (this.find.get(key, this.options.now() - this.options.windowMs) !== undefined) return 'duplicate';
       await publish();
       this.options.beforeRemember?.(key);
-      this.insert.run(key, this.options.now());
-      if (++this.additions % this.options.pruneEvery === 0) this.prune();
+      await this.remember(key);
       return 'published';
     });
+  }
+
+  /** Resolves once the key's row is committed, with every other row added before the next turn. */
+  private remember(key: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      // Confirms arrive together (one socket read): their rows gather until the event loop turns.
+      if (this.pending.length === 0) setImmediate(() => this.flush());
+      this.pending.push({ key, resolve, reject });
+    });
+  }
+
+  private flush(): void {
+    const batch = this.pending;
+    this.pending = [];
+    if (batch.length === 0) return;
+    try {
+      this.db.exec('BEGIN');
+      for (const { key } of batch) this.insert.run(key, this.options.now());
+      this.db.exec('COMMIT');
+    } catch (error) {
+      if (this.db.isTransaction) this.db.exec('ROLLBACK');
+      for (const item of batch) item.reject(error);
+      return;
+    }
+    const before = this.additions;
+    this.additions += batch.length;
+    if (Math.floor(before / this.options.pruneEvery) !== Math.floor(this.additions / this.options.pruneEvery))
+      this.prune();
+    for (const item of batch) item.resolve();
   }
 
   /** Forgets what is past the window: the ledger holds at most the window's deliveries. */
@@ -72,7 +110,9 @@ export class SqlitePublishLedger implements PublishLedger {
     return Number((this.count.get() as { n: number | bigint }).n);
   }
 
+  /** Writes what waits to be written, then closes. */
   close(): void {
+    this.flush();
     this.db.close();
   }
 }
