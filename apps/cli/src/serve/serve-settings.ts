@@ -1,4 +1,6 @@
 import { DEFAULT_SLOW_BODY_RULE } from '@github-webhooks/ingestion';
+import { DEFAULT_EXCHANGE_DOTTED, DEFAULT_EXCHANGE_V1 } from '@github-webhooks/pulse';
+import { DEFAULT_DEDUP_WINDOW_SECONDS } from '@github-webhooks/pulse-republisher';
 import { ARCHIVE_DIRECTORY_SETTING } from '../settings/archive-setting';
 import type { SettingSpec } from '../settings/declare';
 
@@ -24,7 +26,7 @@ export const PULSE_SETTINGS = [
     env: 'PULSE_EXCHANGE',
     kind: 'list',
     value: 'NAME[,NAME]',
-    default: 'exchange/github-webhooks/v1',
+    default: DEFAULT_EXCHANGE_V1,
     help: 'the original format (<owner>/<repo>/<event> keys) on each name',
   },
   {
@@ -32,7 +34,7 @@ export const PULSE_SETTINGS = [
     env: 'PULSE_EXCHANGE_DOTTED',
     kind: 'string',
     value: 'NAME|off',
-    default: 'exchange/github-webhooks/v3',
+    default: DEFAULT_EXCHANGE_DOTTED,
     help: 'dotted keys (<owner>.<repo>.<event>[.<action>]); never a name the original used',
   },
   {
@@ -177,7 +179,7 @@ export const SERVE_SETTINGS = [
     env: 'DEDUP_WINDOW_SECONDS',
     kind: 'integer',
     value: 'SECONDS',
-    default: '259200',
+    default: String(DEFAULT_DEDUP_WINDOW_SECONDS),
     min: 0,
     max: 2_592_000,
     help: "a delivery published to Pulse is not published again within it: GitHub's redelivery window, 3 days (604800 for GHES; 0: off)",
