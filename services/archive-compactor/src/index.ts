@@ -11,6 +11,7 @@ export {
 } from './compactor-lease';
 export { type CompactorConfig, readConfig } from './config';
 export { type CompactorOptions, DEFAULT_EXPIRY_TAGS, type Disposal } from './context';
+export { COMPACTOR_ENVIRONMENT } from './environment';
 export * from './errors';
 export { type ImportOriginalOptions, importOriginal } from './import-original';
 export {

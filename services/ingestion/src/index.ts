@@ -4,6 +4,7 @@ export * from './adapters/node-http';
 export * from './adapters/slow-body';
 export * from './config';
 export * from './drift';
+export { INGESTION_ENVIRONMENT } from './environment';
 export * from './http/handle-request';
 export * from './http/route';
 export * from './http/types';
