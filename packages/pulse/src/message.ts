@@ -14,6 +14,12 @@ export interface OutgoingMessage {
 /** Resolves once the broker has confirmed the message; rejects when it did not (or may not have). */
 export interface MessagePublisher {
   publish(message: OutgoingMessage): Promise<void>;
+  /**
+   * A view for one batch of messages: once a connect attempt has failed, every later publish of
+   * the batch gets that failure instead of a new attempt, so a batch meets an outage once however
+   * its messages are spread in time. Optional: a publisher without it is used as it is.
+   */
+  batch?(): MessagePublisher;
 }
 
 /** Consumers can tell a replayed message from a live one by this AMQP header (value `true`). */

@@ -69,9 +69,18 @@ export class AmqpPublisher implements MessagePublisher {
     return this.window.inUse;
   }
 
-  async publish(message: OutgoingMessage): Promise<void> {
-    if (this.closed) throw new PublisherClosedError('the publisher is closed');
+  publish(message: OutgoingMessage): Promise<void> {
+    return this.publishSince(message, this.connectFailures);
+  }
+
+  /** Publishes of one batch: the connect failures they have seen are counted from its start. */
+  batch(): MessagePublisher {
     const failuresSeen = this.connectFailures;
+    return { publish: (message) => this.publishSince(message, failuresSeen) };
+  }
+
+  private async publishSince(message: OutgoingMessage, failuresSeen: number): Promise<void> {
+    if (this.closed) throw new PublisherClosedError('the publisher is closed');
     await this.window.acquire();
     try {
       for (let attempt = 0; ; attempt++) {

@@ -182,6 +182,23 @@ describe('AmqpPublisher', () => {
     expect(failures).toHaveLength(2);
   });
 
+  it('meets an outage once per batch even when a publish of the batch comes after the failure', async () => {
+    const exchange = await broker.exchange('batch-view');
+    const failures: BrokerUnavailableError[] = [];
+    const pub = publisher({ observer: { connectFailed: (error) => failures.push(error) } });
+    await proxy.refuse();
+    const batch = pub.batch();
+    const first = await errorOf(batch.publish(message(exchange, 1)));
+    // Called after the failed connect (a message whose ledger look-up came later): no new attempt.
+    const second = await errorOf(batch.publish(message(exchange, 2)));
+    expect(failures).toEqual([first]);
+    expect(second).toBe(first);
+    // The next batch tries again, and connects once the broker is back.
+    await proxy.accept();
+    await pub.batch().publish(message(exchange, 3));
+    expect(failures).toHaveLength(1);
+  });
+
   it('reports ACCESS_REFUSED and re-reads the URL on the next attempt', async () => {
     const exchange = await broker.exchange('refused');
     const requests: boolean[] = [];

@@ -62,7 +62,9 @@ export function republishBatch(
   settings: RepublishSettings,
   ports: RepublishPorts,
 ): Promise<Outcome[]> {
-  return Promise.all(messages.map((message) => republishMessage(message, settings, ports)));
+  // One outage, one report: the batch's messages share the publisher's view of failed connects.
+  const batchPorts = { ...ports, publisher: ports.publisher.batch?.() ?? ports.publisher };
+  return Promise.all(messages.map((message) => republishMessage(message, settings, batchPorts)));
 }
 
 export async function republishMessage(
