@@ -1,7 +1,7 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { exampleOf, signedRequest, TEST_SECRET } from '@github-webhooks/fixtures';
+import { exampleOf, removeExchanges, signedRequest, TEST_SECRET } from '@github-webhooks/fixtures';
 import { runCli } from './support/run-cli';
 import { startServingAnyPort } from './support/serve-process';
 
@@ -132,6 +132,9 @@ describe('github-webhooks command line', () => {
 });
 
 describe('github-webhooks serve (the built command)', () => {
+  const EXCHANGE = `test/cli-${process.pid}/v1`;
+  afterAll(() => removeExchanges([EXCHANGE]));
+
   it('answers a signed delivery, then shuts down cleanly on SIGTERM with it on disk', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'gw-serve-'));
     const { child, port, output } = await startServingAnyPort(
@@ -141,7 +144,7 @@ describe('github-webhooks serve (the built command)', () => {
         DASHBOARD_PORT: 'off',
         WEBHOOK_SECRETS: TEST_SECRET,
         ARCHIVE_DIR: dir,
-        PULSE_EXCHANGE: `test/cli-${process.pid}/v1`,
+        PULSE_EXCHANGE: EXCHANGE,
         PULSE_EXCHANGE_DOTTED: 'off',
       },
       'pipe',

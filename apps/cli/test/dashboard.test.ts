@@ -2,13 +2,15 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { exampleOf, signedRequest, TEST_SECRET } from '@github-webhooks/fixtures';
+import { exampleOf, removeExchanges, signedRequest, TEST_SECRET } from '@github-webhooks/fixtures';
 import { JsonLogger } from '@github-webhooks/runtime';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { main } from '../src/main';
 import { readServeConfig } from '../src/serve/serve-config';
 import { type RunningStack, startStack } from '../src/serve/start-stack';
 import { raw } from './support/raw-http';
+
+const EXCHANGE = `test/dashboard-${process.pid}/v1`;
 
 // Debian's chromium (setup installs it), driven by playwright-core: a real browser, no download.
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -50,7 +52,7 @@ beforeAll(async () => {
       host: '127.0.0.1',
       archive: dir,
       'exchange-dotted': 'off',
-      exchange: `test/dashboard-${process.pid}/v1`,
+      exchange: EXCHANGE,
       'compact-every': '0',
       'dashboard-port': '0',
       'dashboard-token': TOKEN,
@@ -69,6 +71,7 @@ afterAll(async () => {
   await browser?.close();
   await stack?.close();
   await rm(dir, { recursive: true, force: true });
+  await removeExchanges([EXCHANGE]);
 });
 
 describe('the local dashboard, in a real browser', () => {

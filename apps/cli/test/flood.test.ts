@@ -3,9 +3,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TEST_SECRET } from '@github-webhooks/fixtures';
+import { removeExchanges, TEST_SECRET } from '@github-webhooks/fixtures';
 import { MIB, peakRssMib, requestHead, timed, watchDeliveriesUntil } from './support/attack';
 import { startServingAnyPort } from './support/serve-process';
+
+const EXCHANGE = `test/flood-${process.pid}/v1`;
 
 // serve in a process of its own (the built command), the flood from this one, on loopback.
 
@@ -36,7 +38,7 @@ beforeAll(async () => {
       DASHBOARD_PORT: 'off',
       WEBHOOK_SECRETS: TEST_SECRET,
       ARCHIVE_DIR: dir,
-      PULSE_EXCHANGE: `test/flood-${process.pid}/v1`,
+      PULSE_EXCHANGE: EXCHANGE,
       PULSE_EXCHANGE_DOTTED: 'off',
     },
     'pipe',
@@ -51,6 +53,7 @@ afterAll(async () => {
   child.kill('SIGTERM');
   await new Promise((resolve) => child.once('exit', resolve));
   await rm(dir, { recursive: true, force: true });
+  await removeExchanges([EXCHANGE]);
 });
 
 function open(): Promise<Socket> {

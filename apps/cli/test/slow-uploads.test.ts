@@ -3,9 +3,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TEST_SECRET, waitFor } from '@github-webhooks/fixtures';
+import { removeExchanges, TEST_SECRET, waitFor } from '@github-webhooks/fixtures';
 import { MIB, peakRssMib, requestHead, watchDeliveriesUntil } from './support/attack';
 import { type ServingProcess, startServingAnyPort } from './support/serve-process';
+
+const EXCHANGE = `test/slow-${process.pid}/v1`;
 
 // serve in a process of its own (the built command), with its default settings; the slow uploads
 // and the genuine deliveries from this one, on loopback.
@@ -27,7 +29,7 @@ beforeAll(async () => {
     DASHBOARD_PORT: 'off',
     WEBHOOK_SECRETS: TEST_SECRET,
     ARCHIVE_DIR: dir,
-    PULSE_EXCHANGE: `test/slow-${process.pid}/v1`,
+    PULSE_EXCHANGE: EXCHANGE,
     PULSE_EXCHANGE_DOTTED: 'off',
   });
   child = serving.child;
@@ -39,6 +41,7 @@ afterAll(async () => {
   child.kill('SIGTERM');
   await new Promise((resolve) => child.once('exit', resolve));
   await rm(dir, { recursive: true, force: true });
+  await removeExchanges([EXCHANGE]);
 });
 
 /** One slow upload's connection, as the attacker saw it. */
