@@ -66,6 +66,8 @@ const DELIBERATELY_UNUSED: Record<string, string> = {
     'read only when the reconciler authenticates as a GitHub App (githubAppId set); the tests use a token',
   'delivery-reconciler/IamRoleLambdaExecution: s3:ListBucket arn:aws:s3:::<ArchiveBucket> [s3:prefix locks/delivery-reconciler.json]':
     'lets a read of the lease that another run has just released answer 404, not 403: a race no test provokes',
+  'archive-compactor/IamRoleLambdaExecution: s3:ListBucket arn:aws:s3:::<ArchiveBucket> [s3:prefix locks/archive-compactor.json]':
+    'lets a read of the lease that another run has just released answer 404, not 403: a race no test provokes',
   'archive-compactor/IamRoleLambdaExecution: s3:AbortMultipartUpload arn:aws:s3:::<ArchiveBucket>/hourly/*':
     'a multipart upload of an hourly file that fails is aborted, not left to accrue',
   'archive-compactor/IamRoleLambdaExecution: s3:AbortMultipartUpload arn:aws:s3:::<ArchiveBucket>/manifests/*':

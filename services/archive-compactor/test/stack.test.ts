@@ -117,11 +117,13 @@ describe('archive-compactor CloudFormation template', () => {
     ]);
   });
 
-  it('lets the function list only the raw/, hourly/, manifests/ and payloads/ prefixes (a missing payload is a 404, not a 403)', () => {
+  it('lets the function list only the raw/, hourly/, manifests/ and payloads/ prefixes and its lease (a missing object is a 404, not a 403)', () => {
     const listing = s3Statements().filter((s) => list(s.Action).includes('s3:ListBucket'));
     expect(listing).toHaveLength(1);
     expect(listing[0]?.Condition).toEqual({
-      StringLike: { 's3:prefix': ['raw/*', 'hourly/*', 'manifests/*', 'payloads/*'] },
+      StringLike: {
+        's3:prefix': ['raw/*', 'hourly/*', 'manifests/*', 'payloads/*', 'locks/archive-compactor.json'],
+      },
     });
   });
 
