@@ -1,9 +1,9 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { exampleOf, removeExchanges, signedRequest, TEST_SECRET } from '@github-webhooks/fixtures';
+import { exampleOf, removeExchanges, signedRequest } from '@github-webhooks/fixtures';
 import { runCli } from './support/run-cli';
-import { startServingAnyPort } from './support/serve-process';
+import { serveTestEnv, startServingAnyPort } from './support/serve-process';
 
 const run = (args: string[]) => runCli(args);
 
@@ -139,14 +139,7 @@ describe('github-webhooks serve (the built command)', () => {
     const dir = await mkdtemp(join(tmpdir(), 'gw-serve-'));
     const { child, port, output } = await startServingAnyPort(
       ['--port', '0', '--host', '127.0.0.1', '--compact-every', '0'],
-      {
-        ...process.env,
-        DASHBOARD_PORT: 'off',
-        WEBHOOK_SECRETS: TEST_SECRET,
-        ARCHIVE_DIR: dir,
-        PULSE_EXCHANGE: EXCHANGE,
-        PULSE_EXCHANGE_DOTTED: 'off',
-      },
+      serveTestEnv(dir, EXCHANGE),
       'pipe',
     );
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));

@@ -3,9 +3,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { removeExchanges, TEST_SECRET } from '@github-webhooks/fixtures';
+import { removeExchanges } from '@github-webhooks/fixtures';
 import { MIB, peakRssMib, requestHead, timed, watchDeliveriesUntil } from './support/attack';
-import { startServingAnyPort } from './support/serve-process';
+import { serveTestEnv, startServingAnyPort } from './support/serve-process';
 
 const EXCHANGE = `test/flood-${process.pid}/v1`;
 
@@ -33,14 +33,7 @@ beforeAll(async () => {
       '--headers-timeout',
       '2',
     ],
-    {
-      ...process.env,
-      DASHBOARD_PORT: 'off',
-      WEBHOOK_SECRETS: TEST_SECRET,
-      ARCHIVE_DIR: dir,
-      PULSE_EXCHANGE: EXCHANGE,
-      PULSE_EXCHANGE_DOTTED: 'off',
-    },
+    serveTestEnv(dir, EXCHANGE),
     'pipe',
   );
   child = serving.child;

@@ -3,11 +3,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { Agent } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, TEST_SECRET, TestBroker } from '@github-webhooks/fixtures';
+import { freePort, TestBroker } from '@github-webhooks/fixtures';
 import { buildSync } from 'esbuild';
 import { PulseTally } from './support/pulse-tally';
 import { deliverPush } from './support/push-delivery';
-import { SERVE_BIN, startServing } from './support/serve-process';
+import { SERVE_BIN, serveTestEnv, startServing } from './support/serve-process';
 
 /**
  * What the publish ledger cannot prevent, proven: serve is killed (SIGKILL, by a fault point in its
@@ -28,16 +28,7 @@ let queue: string;
 let child: ChildProcess | undefined;
 
 function start(command: string[], env: Record<string, string>): Promise<ChildProcess> {
-  return startServing(command, {
-    ...process.env,
-    DASHBOARD_PORT: 'off',
-    WEBHOOK_SECRETS: TEST_SECRET,
-    ARCHIVE_DIR: dir,
-    PORT: String(port),
-    PULSE_EXCHANGE: exchange,
-    PULSE_EXCHANGE_DOTTED: 'off',
-    ...env,
-  });
+  return startServing(command, serveTestEnv(dir, exchange, { PORT: String(port), ...env }));
 }
 
 beforeAll(async () => {

@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { readRecords } from '@github-webhooks/archive';
-import { freePort, TEST_SECRET, TestBroker, waitFor } from '@github-webhooks/fixtures';
+import { freePort, TestBroker, waitFor } from '@github-webhooks/fixtures';
 import { PulseTally } from './support/pulse-tally';
 import { deliverPush, privatePush, publicPush } from './support/push-delivery';
-import { SERVE_BIN, startServing } from './support/serve-process';
+import { SERVE_BIN, serveTestEnv, startServing } from './support/serve-process';
 
 // serve in a process of its own (the built command), killed with SIGKILL while under load.
 const BIN = SERVE_BIN;
@@ -23,14 +23,7 @@ let child: ChildProcess | undefined;
 function startServe(): Promise<ChildProcess> {
   return startServing(
     [BIN, 'serve', '--port', String(port), '--host', '127.0.0.1', '--compact-every', '0'],
-    {
-      ...process.env,
-      DASHBOARD_PORT: 'off',
-      WEBHOOK_SECRETS: TEST_SECRET,
-      ARCHIVE_DIR: dir,
-      PULSE_EXCHANGE: exchange,
-      PULSE_EXCHANGE_DOTTED: 'off',
-    },
+    serveTestEnv(dir, exchange),
     'inherit',
   );
 }

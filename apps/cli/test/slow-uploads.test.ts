@@ -3,9 +3,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { removeExchanges, TEST_SECRET, waitFor } from '@github-webhooks/fixtures';
+import { removeExchanges, waitFor } from '@github-webhooks/fixtures';
 import { MIB, peakRssMib, requestHead, watchDeliveriesUntil } from './support/attack';
-import { type ServingProcess, startServingAnyPort } from './support/serve-process';
+import { type ServingProcess, serveTestEnv, startServingAnyPort } from './support/serve-process';
 
 const EXCHANGE = `test/slow-${process.pid}/v1`;
 
@@ -24,14 +24,10 @@ let serving: ServingProcess;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'gw-slow-'));
-  serving = await startServingAnyPort(['--port', '0', '--host', '127.0.0.1', '--compact-every', '0'], {
-    ...process.env,
-    DASHBOARD_PORT: 'off',
-    WEBHOOK_SECRETS: TEST_SECRET,
-    ARCHIVE_DIR: dir,
-    PULSE_EXCHANGE: EXCHANGE,
-    PULSE_EXCHANGE_DOTTED: 'off',
-  });
+  serving = await startServingAnyPort(
+    ['--port', '0', '--host', '127.0.0.1', '--compact-every', '0'],
+    serveTestEnv(dir, EXCHANGE),
+  );
   child = serving.child;
   port = serving.port;
   expect(port).toBeGreaterThan(0);

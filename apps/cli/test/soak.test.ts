@@ -9,13 +9,12 @@ import {
   type SignedRequest,
   signedRequest,
   TcpProxy,
-  TEST_SECRET,
   TestBroker,
   urlVia,
 } from '@github-webhooks/fixtures';
 import { PulseTally } from './support/pulse-tally';
 import { privatePush, publicPush, sendSigned } from './support/push-delivery';
-import { SERVE_BIN, startServing } from './support/serve-process';
+import { SERVE_BIN, serveTestEnv, startServing } from './support/serve-process';
 
 /**
  * A black-box soak of serve (the built command, in a process of its own, on loopback): mixed load
@@ -39,16 +38,10 @@ let queue: string;
 let child: ChildProcess | undefined;
 
 function startServe(): Promise<ChildProcess> {
-  return startServing([BIN, 'serve', '--port', String(port), '--host', '127.0.0.1', '--compact-every', '0'], {
-    ...process.env,
-    DASHBOARD_PORT: 'off',
-    WEBHOOK_SECRETS: TEST_SECRET,
-    ARCHIVE_DIR: dir,
-    AMQP_URL: urlVia(proxy),
-    PULSE_EXCHANGE: exchange,
-    PULSE_EXCHANGE_DOTTED: 'off',
-    DEDUP_WINDOW_SECONDS: DEDUP_WINDOW,
-  });
+  return startServing(
+    [BIN, 'serve', '--port', String(port), '--host', '127.0.0.1', '--compact-every', '0'],
+    serveTestEnv(dir, exchange, { AMQP_URL: urlVia(proxy), DEDUP_WINDOW_SECONDS: DEDUP_WINDOW }),
+  );
 }
 
 async function kill(process: ChildProcess): Promise<void> {

@@ -1,5 +1,26 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { TEST_SECRET } from '@github-webhooks/fixtures';
+
+/**
+ * The environment every test's serve runs with: the test secret, its own archive directory and
+ * Pulse exchange (no dotted one), no page; `extra` adds or overrides.
+ */
+export function serveTestEnv(
+  archive: string,
+  exchange: string,
+  extra: Readonly<Record<string, string>> = {},
+): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    DASHBOARD_PORT: 'off',
+    WEBHOOK_SECRETS: TEST_SECRET,
+    ARCHIVE_DIR: archive,
+    PULSE_EXCHANGE: exchange,
+    PULSE_EXCHANGE_DOTTED: 'off',
+    ...extra,
+  };
+}
 
 /** The built command (pnpm build), as an operator runs it. */
 export const SERVE_BIN = join(__dirname, '..', '..', 'bin', 'github-webhooks.cjs');
