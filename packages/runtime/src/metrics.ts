@@ -1,8 +1,8 @@
 /**
  * Every metric the deployables emit, by the service that emits it: one style (PascalCase, a count
- * per name unless it is one of GAUGES), one list. The Lambdas publish them as CloudWatch EMF in the namespace below with the
- * service as dimension; the local stack keeps them in memory for /healthz. Dashboards and alarms
- * name metrics from here, and a template test checks they name nothing else.
+ * per name unless it is one of GAUGES), one list. The Lambdas publish them as CloudWatch EMF in the
+ * namespace below with the service as dimension; the local stack keeps them in memory for /healthz.
+ * Dashboards and alarms name metrics from here, and a template test checks they name nothing else.
  */
 export const METRIC_NAMESPACE = 'GithubWebhooks';
 

@@ -59,6 +59,21 @@ export function settingsTable(specs: readonly SettingSpec[]): string {
   return [...head, ...rows].join('\n');
 }
 
+/** A declared integer's default and bounds, as Settings.integer takes them; `name` says which in the error. */
+export function integerRange(
+  spec: SettingSpec,
+  name: string,
+): { readonly fallback: number; readonly min: number; readonly max: number } {
+  if (
+    spec.kind !== 'integer' ||
+    spec.min === undefined ||
+    spec.max === undefined ||
+    spec.default === undefined
+  )
+    throw new Error(`${name} is not declared as an integer with a default and bounds`);
+  return { fallback: Number(spec.default), min: spec.min, max: spec.max };
+}
+
 /**
  * Reads declared settings with the declaration's defaults and bounds, so they are written once.
  * Asking for an undeclared variable, or reading one against its declaration, is a defect: it throws.
@@ -108,15 +123,7 @@ export class DeclaredSettings {
   }
 
   integer(env: string): number {
-    const spec = this.spec(env);
-    if (
-      spec.kind !== 'integer' ||
-      spec.min === undefined ||
-      spec.max === undefined ||
-      spec.default === undefined
-    )
-      throw new Error(`${env} is not declared as an integer with a default and bounds`);
-    return this.settings.integer(env, { fallback: Number(spec.default), min: spec.min, max: spec.max });
+    return this.settings.integer(env, integerRange(this.spec(env), env));
   }
 
   string(env: string, rule?: { readonly test: RegExp; readonly what: string }): string {

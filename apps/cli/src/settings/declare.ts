@@ -1,6 +1,7 @@
 import type { ParseArgsOptionsConfig } from 'node:util';
 import {
   DeclaredSettings,
+  integerRange,
   type SettingSpec as RuntimeSettingSpec,
   Settings,
   settingsTable,
@@ -108,16 +109,6 @@ export function flagStringOf(spec: SettingSpec, value: string | undefined): stri
 
 /** A declared integer given only as a flag, with the declaration's default and bounds; errors name the flag. */
 export function flagIntegerOf(spec: SettingSpec, value: string | undefined): number {
-  if (
-    spec.kind !== 'integer' ||
-    spec.min === undefined ||
-    spec.max === undefined ||
-    spec.default === undefined
-  )
-    throw new Error(`--${spec.flag} is not declared as an integer with a default and bounds`);
-  return new Settings({ [`--${spec.flag}`]: value }).integer(`--${spec.flag}`, {
-    fallback: Number(spec.default),
-    min: spec.min,
-    max: spec.max,
-  });
+  const flag = `--${spec.flag}`;
+  return new Settings({ [flag]: value }).integer(flag, integerRange(spec, flag));
 }
