@@ -27,7 +27,12 @@ export interface ParseOptions {
   readonly policy?: PrivacyPolicy;
 }
 
-const defaultPolicy = createPrivacyPolicy();
+/** Made on first use: only the original system's records need it, and a cold start should not pay for it. */
+let defaultPolicy: PrivacyPolicy | undefined;
+const policyOf = (options: ParseOptions): PrivacyPolicy => {
+  defaultPolicy ??= createPrivacyPolicy();
+  return options.policy ?? defaultPolicy;
+};
 
 /**
  * The items of one line of an archive object: one record (NDJSON), several (the original system's
@@ -83,7 +88,7 @@ function fromOriginalRecord(object: Record<string, unknown>, options: ParseOptio
     deliveryId,
     event,
     receivedAt,
-    public: classify(event, payload, options.policy ?? defaultPolicy).public,
+    public: classify(event, payload, policyOf(options)).public,
   };
   const line = formatRecordLine(meta, { payloadText: JSON.stringify(payload) }).trimEnd();
   return { kind: 'record', record: parseRecord(JSON.parse(line)), line, original: true };

@@ -5,6 +5,14 @@ export class InvalidKeyError extends Error {
   override readonly name = 'InvalidKeyError';
 }
 
+/** A stream written to an S3 store built without `uploadInParts` (the composition root did not wire it). */
+export class StreamWritesUnsupportedError extends Error {
+  override readonly name = 'StreamWritesUnsupportedError';
+  constructor(readonly key: string) {
+    super(`${key}: this S3 store writes buffers only; build it with uploadInParts to stream a write`);
+  }
+}
+
 /** S3's DeleteObjects answered an error for some of the keys (other than NoSuchKey). */
 export class S3DeleteError extends Error {
   override readonly name = 'S3DeleteError';

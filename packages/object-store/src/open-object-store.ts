@@ -1,6 +1,7 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { FsObjectStore } from './fs-object-store';
 import type { ObjectStore } from './object-store';
+import { uploadInParts } from './s3-multipart-upload';
 import { S3ObjectStore } from './s3-object-store';
 
 export interface OpenObjectStoreOptions {
@@ -16,7 +17,12 @@ export function openObjectStore(location: string, options: OpenObjectStoreOption
   const s3 = /^s3:\/\/([^/]+)\/?(.*)$/.exec(location);
   if (s3) {
     const [, bucket = '', prefix = ''] = s3;
-    return new S3ObjectStore({ client: options.s3Client ?? new S3Client({}), bucket, prefix });
+    return new S3ObjectStore({
+      client: options.s3Client ?? new S3Client({}),
+      bucket,
+      prefix,
+      uploadInParts,
+    });
   }
   if (location.startsWith('s3:')) throw new InvalidLocationError(`no bucket in ${location}`);
   if (location === '') throw new InvalidLocationError('empty store location');

@@ -7,6 +7,7 @@ import {
   PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
+import { StreamWritesUnsupportedError } from './errors';
 import {
   NoSuchKeyError,
   type ObjectInfo,
@@ -19,7 +20,7 @@ import { deleteObjects } from './s3-delete-objects';
 import { isAlreadyThere, isMissing } from './s3-error-mapping';
 import { listObjects } from './s3-list-objects';
 import { abortable, putParams, type S3Location } from './s3-location';
-import { uploadInParts } from './s3-multipart-upload';
+import type { MultipartUpload } from './s3-multipart-upload';
 import { tagObjects } from './s3-tag-objects';
 import { putObjectIf } from './s3-write-if';
 
@@ -28,6 +29,13 @@ export interface S3ObjectStoreOptions {
   readonly bucket: string;
   /** Prepended to every key (`archive/` stores `raw/x` at `archive/raw/x`); a `/` is added if missing. */
   readonly prefix?: string;
+  /**
+   * How a stream, or a buffer over `partSize`, is written: `uploadInParts` (lib-storage). Without
+   * it, buffers go in one PutObject (S3 takes up to 5 GB) and streams are refused
+   * (StreamWritesUnsupportedError), so a function that never streams a write does not bundle
+   * lib-storage: ~4 ms less of every cold start.
+   */
+  readonly uploadInParts?: (at: S3Location, upload: MultipartUpload) => Promise<void>;
   /** Multipart part size for streamed writes; S3's minimum is 5 MiB. Default 8 MiB. */
   readonly partSize?: number;
   /** Parts uploaded concurrently; memory held by a streamed write is about partSize × (queueSize + 1). */
@@ -50,6 +58,7 @@ export class S3ObjectStore implements ObjectStore {
   private readonly queueSize: number;
   private readonly pageSize: number;
   private readonly tagConcurrency: number;
+  private readonly uploadInParts: S3ObjectStoreOptions['uploadInParts'];
 
   constructor(options: S3ObjectStoreOptions) {
     this.client = options.client;
@@ -61,6 +70,7 @@ export class S3ObjectStore implements ObjectStore {
     this.queueSize = Math.max(options.queueSize ?? 2, 1);
     this.pageSize = Math.min(Math.max(options.pageSize ?? 1000, 1), 1000);
     this.tagConcurrency = Math.max(options.tagConcurrency ?? 8, 1);
+    this.uploadInParts = options.uploadInParts;
   }
 
   list(prefix: string): AsyncIterable<ObjectInfo> {
@@ -100,7 +110,8 @@ export class S3ObjectStore implements ObjectStore {
     options: PutOptions = {},
   ): Promise<void> {
     const params = { ...putParams(this.at, key, options), ...(options.ifAbsent ? { IfNoneMatch: '*' } : {}) };
-    if (isUint8Array(body) && (body.byteLength <= this.partSize || options.ifAbsent)) {
+    const { uploadInParts } = this;
+    if (isUint8Array(body) && (body.byteLength <= this.partSize || options.ifAbsent || !uploadInParts)) {
       // One request: no multipart bookkeeping for small objects (manifests, quarantine files, payloads).
       try {
         await this.client.send(new PutObjectCommand({ ...params, Body: body }), abortable(options.signal));
@@ -112,6 +123,7 @@ export class S3ObjectStore implements ObjectStore {
       return;
     }
     if (options.ifAbsent) throw new TypeError('ifAbsent writes take a buffer, not a stream');
+    if (!uploadInParts) throw new StreamWritesUnsupportedError(key);
     const { partSize, queueSize } = this;
     await uploadInParts(this.at, { params, body, partSize, queueSize, signal: options.signal });
   }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { githubExamples } from '@github-webhooks/fixtures';
-import { FsObjectStore, type ObjectInfo, type ObjectStore, S3ObjectStore } from '../src';
+import { FsObjectStore, type ObjectInfo, type ObjectStore, S3ObjectStore, uploadInParts } from '../src';
 import { type RunningS3rver, startS3rver } from '../src/testing';
 
 /** One implementation under test, with what only that implementation can observe. */
@@ -101,7 +101,14 @@ const subjects: [string, () => Promise<Subject>][] = [
       countCommands(client, commands);
       // Each test under its own store prefix, so tests see only their own keys.
       const prefix = `run-${++runId}`;
-      const options = { client, bucket: s3rver.bucket, prefix, partSize: 5 * MIB, queueSize: 2 };
+      const options = {
+        client,
+        bucket: s3rver.bucket,
+        prefix,
+        partSize: 5 * MIB,
+        queueSize: 2,
+        uploadInParts,
+      };
       const store = new S3ObjectStore(options);
       return {
         store,

@@ -1,6 +1,6 @@
 /** Lambda composition root: real S3, Powertools Logger and Metrics; the work is compactPending. */
 import { S3Client } from '@aws-sdk/client-s3';
-import { S3ObjectStore } from '@github-webhooks/object-store';
+import { S3ObjectStore, uploadInParts } from '@github-webhooks/object-store';
 import { type InvocationContext, lambdaMonitoring } from '@github-webhooks/runtime/powertools';
 import { readConfig } from './config';
 import { createScheduledRun } from './scheduled-run';
@@ -9,7 +9,8 @@ const config = readConfig(process.env);
 const monitoring = lambdaMonitoring('archive-compactor');
 
 const run = createScheduledRun({
-  store: new S3ObjectStore({ client: new S3Client({}), bucket: config.bucket }),
+  // Hourly files are streamed up in parts: the one function that bundles lib-storage.
+  store: new S3ObjectStore({ client: new S3Client({}), bucket: config.bucket, uploadInParts }),
   config,
   logger: monitoring.logger,
   metrics: monitoring.metrics,

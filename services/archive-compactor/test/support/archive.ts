@@ -5,7 +5,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { createPayloadObject } from '@github-webhooks/archive';
 import { formatRecordLine, type RecordBody } from '@github-webhooks/events';
 import { type Example, githubExamples } from '@github-webhooks/fixtures';
-import { FsObjectStore, type ObjectStore, S3ObjectStore } from '@github-webhooks/object-store';
+import { FsObjectStore, type ObjectStore, S3ObjectStore, uploadInParts } from '@github-webhooks/object-store';
 import { type RunningS3rver, startS3rver } from '@github-webhooks/object-store/src/testing';
 
 export const HOUR = 3_600_000;
@@ -96,6 +96,8 @@ export function s3Stores(): StoreFixture {
         client: server.client(),
         bucket: server.bucket,
         prefix: `t${++n}-${Date.now()}`,
+        // As the compactor's handler builds it: hourly files are streamed up in parts.
+        uploadInParts,
       });
     },
     async cleanup() {
