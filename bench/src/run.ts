@@ -10,6 +10,7 @@ import { FULL, type Profile, SMOKE } from './profile';
 import { benchQuery, type QueryRow, queryChild } from './query';
 import { writeReadme } from './readme';
 import { benchRepublish, type RepublishRow } from './republish';
+import { republishChild } from './republish-child';
 import { runServer, type ServerKind } from './servers';
 import { round, show } from './stats';
 import { type Row, rowKey, table } from './table';
@@ -32,6 +33,7 @@ async function main(): Promise<void> {
   const [mode, arg, dir] = process.argv.slice(2);
   if (mode === 'server') return runServer(arg as ServerKind);
   if (mode === 'query-child') return queryChild(arg ?? '', dir ?? '');
+  if (mode === 'republish-child') return republishChild(arg ?? '');
   const { profile, stages } = parseArgs(process.argv.slice(2));
   const started = Date.now();
   const results: Record<string, unknown> = {};

@@ -1,0 +1,169 @@
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ArchiveRelay, DiskArchive, SqlitePublishLedger } from '@github-webhooks/cli';
+import { createPrivacyPolicy, formatRecordLine, pulseMessageBody } from '@github-webhooks/events';
+import { FsObjectStore } from '@github-webhooks/object-store';
+import { AmqpPublisher } from '@github-webhooks/pulse';
+import { republishBatch } from '@github-webhooks/pulse-republisher';
+import { noMetrics, silentLogger } from '@github-webhooks/runtime';
+import { connect } from 'amqplib';
+
+const AMQP_URL = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+export const WINDOW = 32;
+const silent = silentLogger;
+
+/** One measured run, in a process of its own: what it publishes and with what. */
+export interface RepublishRun {
+  readonly kind: 'relay' | 'relay-no-ledger' | 'bare';
+  readonly exchange: string;
+  readonly event: string;
+  readonly repository: string;
+  /** A file holding the payload's JSON text. */
+  readonly payloadFile: string;
+  readonly count: number;
+}
+
+const DELIVERY_ID = '00000000-0000-0000-0000-000000000000';
+
+/**
+ * `bench republish-child <run.json>`: one run in a fresh process, its rate printed last. The parent
+ * holds every example payload (~100 MB of heap); measured there, every garbage collection of the
+ * relay paid for marking them, which serve's relay never does.
+ */
+export async function republishChild(runFile: string): Promise<void> {
+  const run = JSON.parse(readFileSync(runFile, 'utf8')) as RepublishRun;
+  const payloadText = readFileSync(run.payloadFile, 'utf8');
+  // Distinct deliveries (the ledger would rightly publish one GUID once).
+  const line = (i: number) =>
+    formatRecordLine(
+      {
+        deliveryId: `${DELIVERY_ID.slice(0, -8)}${String(i).padStart(8, '0')}`,
+        event: run.event,
+        receivedAt: new Date(),
+        public: true,
+        privacy: 'allowlisted',
+        repository: run.repository,
+      },
+      { payloadText },
+    );
+  const rate =
+    run.kind === 'bare'
+      ? await bareRate(
+          run.exchange,
+          pulseMessageBody({ event: run.event, deliveryId: DELIVERY_ID, payloadText }),
+          run.count,
+        )
+      : await relayRate(run.exchange, { count: run.count, line }, run.kind === 'relay');
+  process.stdout.write(`${JSON.stringify({ rate })}\n`);
+}
+
+/**
+ * Writes `count` records with the disk archive into `dir`, as ingestion does: made a few at a time
+ * and never held, so the process the relay is measured in holds none of them (held, 300 MiB of lines
+ * made every garbage collection of the relay's cost more).
+ */
+async function writeRecords(dir: string, count: number, line: (i: number) => string): Promise<DiskArchive> {
+  const archive = new DiskArchive(dir);
+  const batch = 64;
+  for (let i = 0; i < count; i += batch) {
+    const appends: Promise<void>[] = [];
+    for (let j = i; j < Math.min(count, i + batch); j++) appends.push(archive.append(line(j)));
+    await Promise.all(appends);
+  }
+  await archive.close();
+  return archive;
+}
+
+/**
+ * Messages per second the relay of `serve` moves from the archive's raw files to RabbitMQ with
+ * confirms: the records are written first (by the disk archive, as ingestion does), then the relay
+ * starts from an empty cursor and is timed until the broker confirmed the last one.
+ */
+async function relayRate(
+  exchange: string,
+  records: { readonly count: number; readonly line: (i: number) => string },
+  withLedger: boolean,
+): Promise<number> {
+  const { count } = records;
+  const dir = await mkdtemp(join(tmpdir(), 'gw-bench-relay-'));
+  const archive = await writeRecords(dir, count, records.line);
+  const ledger = withLedger
+    ? SqlitePublishLedger.open(join(dir, 'ledger.sqlite'), { windowMs: 259_200_000 })
+    : undefined;
+  const publisher = new AmqpPublisher({ url: AMQP_URL, exchanges: [exchange], window: WINDOW });
+  const settings = {
+    policy: createPrivacyPolicy(),
+    exchanges: { original: [exchange], dotted: undefined },
+    recheck: 'recorded' as const,
+  };
+  await publisher.publish({
+    exchange,
+    routingKey: 'warm/up/push',
+    body: Buffer.from('{}'),
+    messageId: 'w',
+    timestamp: new Date(),
+  });
+  const started = process.hrtime.bigint();
+  const relay = await ArchiveRelay.open({
+    root: dir,
+    archive,
+    republish: (messages) =>
+      republishBatch(messages, settings, {
+        publisher,
+        payloads: new FsObjectStore(dir),
+        logger: silent,
+        metrics: noMetrics,
+        ...(ledger === undefined ? {} : { ledger }),
+      }),
+    deadLetter: () => Promise.reject(new Error('nothing should be dead-lettered')),
+    logger: silent,
+  });
+  relay.start();
+  // Polled every millisecond: a tighter loop would take the CPU the relay is measured on.
+  while (relay.state.published < count && relay.state.lastError === undefined)
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  await relay.stop();
+  if (relay.state.published !== count)
+    throw new Error(`relay published ${relay.state.published} of ${count}: ${relay.state.lastError}`);
+  await publisher.close();
+  ledger?.close();
+  await rm(dir, { recursive: true, force: true });
+  return count / seconds;
+}
+
+/** The baseline: a bare amqplib confirm channel publishing the same bodies with the same window. */
+async function bareRate(exchange: string, body: Buffer, count: number): Promise<number> {
+  const connection = await connect(AMQP_URL, { noDelay: true });
+  const channel = await connection.createConfirmChannel();
+  const started = process.hrtime.bigint();
+  let inFlight = 0;
+  let sent = 0;
+  await new Promise<void>((resolve, reject) => {
+    let confirmed = 0;
+    const pump = () => {
+      while (inFlight < WINDOW && sent < count) {
+        inFlight++;
+        sent++;
+        channel.publish(
+          exchange,
+          'o/r/push',
+          body,
+          { persistent: true, contentType: 'application/json', messageId: String(sent) },
+          (error) => {
+            if (error) return reject(error);
+            inFlight--;
+            if (++confirmed === count) resolve();
+            else pump();
+          },
+        );
+      }
+    };
+    pump();
+  });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  await connection.close();
+  return count / seconds;
+}
