@@ -11,8 +11,7 @@ import { noMetrics, silentLogger } from '@github-webhooks/runtime';
 import { connect } from 'amqplib';
 
 const AMQP_URL = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
-export const WINDOW = 32;
-const silent = silentLogger;
+const WINDOW = 32;
 
 /** One measured run, in a process of its own: what it publishes and with what. */
 export interface RepublishRun {
@@ -113,12 +112,12 @@ async function relayRate(
       republishBatch(messages, settings, {
         publisher,
         payloads: new FsObjectStore(dir),
-        logger: silent,
+        logger: silentLogger,
         metrics: noMetrics,
         ...(ledger === undefined ? {} : { ledger }),
       }),
     deadLetter: () => Promise.reject(new Error('nothing should be dead-lettered')),
-    logger: silent,
+    logger: silentLogger,
   });
   relay.start();
   // Polled every millisecond: a tighter loop would take the CPU the relay is measured on.

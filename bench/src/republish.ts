@@ -36,8 +36,9 @@ export interface RepublishRow {
 
 /**
  * Both sides publish into the same durable exchange with one durable queue bound (kept short), so
- * the broker does the work Pulse does, each run in a process of its own (republishChild). `serve` keeps every payload inline in its record, 1 MiB ones
- * included, so the relay publishes the text the record holds.
+ * the broker does the work Pulse does, each run in a process of its own (republishChild). `serve`
+ * keeps every payload inline in its record, 1 MiB ones included, so the relay publishes the text the
+ * record holds.
  */
 export async function benchRepublish(options: { rounds: number; scale: number }): Promise<RepublishRow[]> {
   const exchange = `bench/republish-${process.pid}`;
@@ -56,12 +57,11 @@ export async function benchRepublish(options: { rounds: number; scale: number })
       const payloadFile = join(dir, 'payload.json');
       writeFileSync(payloadFile, payloadText);
       const repository = repositoryFullName(JSON.parse(payloadText) as WebhookPayload) ?? '';
-      const run = (kind: RepublishRun['kind']) => {
-        // Each run starts with an empty queue, so none inherits another's backlog in the broker.
-        return channel
+      // Each run starts with an empty queue, so none inherits another's backlog in the broker.
+      const run = (kind: RepublishRun['kind']) =>
+        channel
           .purgeQueue(queue)
           .then(() => measure({ kind, exchange, event: payload.event, repository, payloadFile, count }, dir));
-      };
       const relay: number[] = [];
       const relayNoLedger: number[] = [];
       const bare: number[] = [];

@@ -29,10 +29,11 @@ export interface ParseOptions {
 
 /** Made on first use: only the original system's records need it, and a cold start should not pay for it. */
 let defaultPolicy: PrivacyPolicy | undefined;
-const policyOf = (options: ParseOptions): PrivacyPolicy => {
+function policyOf(options: ParseOptions): PrivacyPolicy {
+  if (options.policy !== undefined) return options.policy;
   defaultPolicy ??= createPrivacyPolicy();
-  return options.policy ?? defaultPolicy;
-};
+  return defaultPolicy;
+}
 
 /**
  * The items of one line of an archive object: one record (NDJSON), several (the original system's

@@ -85,3 +85,14 @@ function allowS3rverContinuationTokens(): void {
       algorithm === 'des' ? identity : original.call(crypto, algorithm, ...rest);
   }
 }
+
+/** Records the name of every command `client` sends, in order, into `commands`. */
+export function countCommands(client: S3Client, commands: string[]): void {
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      commands.push(String(context.commandName));
+      return next(args);
+    },
+    { step: 'initialize', name: 'countCommands' },
+  );
+}

@@ -1,5 +1,5 @@
 import { S3ObjectStore, StreamWritesUnsupportedError } from '../src';
-import { type RunningS3rver, startS3rver } from '../src/testing';
+import { countCommands, type RunningS3rver, startS3rver } from '../src/testing';
 
 const MIB = 1024 * 1024;
 
@@ -15,13 +15,7 @@ describe('S3ObjectStore without uploadInParts', () => {
   beforeAll(async () => {
     s3rver = await startS3rver();
     const client = s3rver.client();
-    client.middlewareStack.add(
-      (next, context) => async (args) => {
-        commands.push(String(context.commandName));
-        return next(args);
-      },
-      { step: 'initialize', name: 'countCommands' },
-    );
+    countCommands(client, commands);
     store = new S3ObjectStore({ client, bucket: s3rver.bucket, partSize: 5 * MIB });
   });
   afterAll(() => s3rver.stop());

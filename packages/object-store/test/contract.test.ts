@@ -1,10 +1,9 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { S3Client } from '@aws-sdk/client-s3';
 import { githubExamples } from '@github-webhooks/fixtures';
 import { FsObjectStore, type ObjectInfo, type ObjectStore, S3ObjectStore, uploadInParts } from '../src';
-import { type RunningS3rver, startS3rver } from '../src/testing';
+import { countCommands, type RunningS3rver, startS3rver } from '../src/testing';
 
 /** One implementation under test, with what only that implementation can observe. */
 interface Subject {
@@ -57,16 +56,6 @@ async function inParallel<T>(items: readonly T[], limit: number, fn: (item: T) =
 
 let s3rver: RunningS3rver;
 let runId = 0;
-
-function countCommands(client: S3Client, commands: string[]): void {
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      commands.push(String(context.commandName));
-      return next(args);
-    },
-    { step: 'initialize', name: 'countCommands' },
-  );
-}
 
 const subjects: [string, () => Promise<Subject>][] = [
   [
