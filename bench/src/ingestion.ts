@@ -4,6 +4,7 @@ import { classify, createPrivacyPolicy } from '@github-webhooks/events';
 import { connect } from 'amqplib';
 import autocannon from 'autocannon';
 import { type BenchPayload, benchPayloads, connectionsFor } from './payloads';
+import { cpuMicrosPer, localBrokerPid, untilQuiet } from './process-cpu';
 import { SECRET, type ServerKind, serveExchange } from './servers';
 import { round, type Summary, summarize } from './stats';
 
@@ -17,6 +18,8 @@ export interface IngestionRow {
   readonly rps: Summary;
   readonly p50: Summary;
   readonly p99: Summary;
+  /** The server process's CPU (user + system) per request, in µs, from /proc; undefined off Linux. */
+  readonly cpuMicros: Summary | undefined;
 }
 
 const SERVERS: readonly ServerKind[] = ['bare', 'minimal', 'durable', 'durable-public', 'octokit', 'serve'];
@@ -65,7 +68,12 @@ async function load(port: number, event: string, body: Buffer, connections: numb
   if (result.non2xx > 0 || result.errors > 0) {
     throw new Error(`server on ${port} answered ${result.non2xx} non-2xx and ${result.errors} errors`);
   }
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    requests: result.requests.total,
+  };
 }
 
 function checkPrivacy(payload: BenchPayload): void {
@@ -85,6 +93,7 @@ export async function benchIngestion(options: { rounds: number; seconds: number 
   const servers = new Map<ServerKind, { port: number; child: ChildProcess }>();
   for (const kind of SERVERS) servers.set(kind, await startServer(kind));
   const broker = await connect(AMQP_URL, { noDelay: true });
+  const brokerPid = localBrokerPid();
   const channel = await broker.createChannel();
   const queue = `bench-ingestion-${process.pid}`;
   const exchange = serveExchange(process.pid);
@@ -96,7 +105,7 @@ export async function benchIngestion(options: { rounds: number; seconds: number 
     for (const payload of benchPayloads()) {
       checkPrivacy(payload);
       for (const connections of connectionsFor(payload)) {
-        const samples = new Map<Target, { rps: number[]; p50: number[]; p99: number[] }>();
+        const samples = new Map<Target, { rps: number[]; p50: number[]; p99: number[]; cpu: number[] }>();
         for (let r = 0; r < options.rounds; r++) {
           // Alternate the order each round so drift in the machine's load does not favour one server.
           const order = r % 2 === 0 ? TARGETS : [...TARGETS].reverse();
@@ -104,11 +113,23 @@ export async function benchIngestion(options: { rounds: number; seconds: number 
             const server = servers.get(target.startsWith('serve') ? 'serve' : (target as ServerKind));
             if (!server) continue;
             const body = target === 'serve-private' ? payload.privateBody : payload.body;
-            const m = await load(server.port, payload.event, body, connections, options.seconds);
-            const s = samples.get(target) ?? { rps: [], p50: [], p99: [] };
+            const { result: m, micros } = await cpuMicrosPer(
+              server.child.pid,
+              async () => {
+                const measured = await load(server.port, payload.event, body, connections, options.seconds);
+                // What a publishing server still has to send after the load is part of its cost, and the
+                // next load must not compete with it (nor with the broker storing it).
+                if (!(await untilQuiet([server.child.pid, brokerPid])))
+                  process.stderr.write(`ingestion: ${target} still busy a minute after its load\n`);
+                return measured;
+              },
+              (measured) => measured.requests,
+            );
+            const s = samples.get(target) ?? { rps: [], p50: [], p99: [], cpu: [] };
             s.rps.push(m.rps);
             s.p50.push(m.p50);
             s.p99.push(m.p99);
+            if (micros !== undefined) s.cpu.push(micros);
             samples.set(target, s);
           }
         }
@@ -120,6 +141,7 @@ export async function benchIngestion(options: { rounds: number; seconds: number 
             rps: summarize(s.rps),
             p50: summarize(s.p50),
             p99: summarize(s.p99),
+            cpuMicros: s.cpu.length > 0 ? summarize(s.cpu) : undefined,
           });
           process.stderr.write(
             `ingestion ${payload.name} c=${connections} ${target}: ${round(summarize(s.rps).median, 0)} req/s\n`,

@@ -24,6 +24,18 @@ export interface RepublishRun {
   readonly count: number;
 }
 
+/** What a run prints: messages per second, and this process's CPU (user + system) per message in µs. */
+export interface Measured {
+  readonly rate: number;
+  readonly cpuMicros: number;
+}
+
+/** CPU microseconds per message since `since` (a `process.cpuUsage()`). */
+const cpuPer = (since: NodeJS.CpuUsage, count: number): number => {
+  const { user, system } = process.cpuUsage(since);
+  return (user + system) / count;
+};
+
 const DELIVERY_ID = '00000000-0000-0000-0000-000000000000';
 
 /**
@@ -47,7 +59,7 @@ export async function republishChild(runFile: string): Promise<void> {
       },
       { payloadText },
     );
-  const rate =
+  const measured =
     run.kind === 'bare'
       ? await bareRate(
           run.exchange,
@@ -55,7 +67,7 @@ export async function republishChild(runFile: string): Promise<void> {
           run.count,
         )
       : await relayRate(run.exchange, { count: run.count, line }, run.kind === 'relay');
-  process.stdout.write(`${JSON.stringify({ rate })}\n`);
+  process.stdout.write(`${JSON.stringify(measured)}\n`);
 }
 
 /**
@@ -84,7 +96,7 @@ async function relayRate(
   exchange: string,
   records: { readonly count: number; readonly line: (i: number) => string },
   withLedger: boolean,
-): Promise<number> {
+): Promise<Measured> {
   const { count } = records;
   const dir = await mkdtemp(join(tmpdir(), 'gw-bench-relay-'));
   const archive = await writeRecords(dir, count, records.line);
@@ -105,6 +117,7 @@ async function relayRate(
     timestamp: new Date(),
   });
   const started = process.hrtime.bigint();
+  const cpu = process.cpuUsage();
   const relay = await ArchiveRelay.open({
     root: dir,
     archive,
@@ -124,20 +137,22 @@ async function relayRate(
   while (relay.state.published < count && relay.state.lastError === undefined)
     await new Promise((resolve) => setTimeout(resolve, 1));
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const cpuMicros = cpuPer(cpu, count);
   await relay.stop();
   if (relay.state.published !== count)
     throw new Error(`relay published ${relay.state.published} of ${count}: ${relay.state.lastError}`);
   await publisher.close();
   ledger?.close();
   await rm(dir, { recursive: true, force: true });
-  return count / seconds;
+  return { rate: count / seconds, cpuMicros };
 }
 
 /** The baseline: a bare amqplib confirm channel publishing the same bodies with the same window. */
-async function bareRate(exchange: string, body: Buffer, count: number): Promise<number> {
+async function bareRate(exchange: string, body: Buffer, count: number): Promise<Measured> {
   const connection = await connect(AMQP_URL, { noDelay: true });
   const channel = await connection.createConfirmChannel();
   const started = process.hrtime.bigint();
+  const cpu = process.cpuUsage();
   let inFlight = 0;
   let sent = 0;
   await new Promise<void>((resolve, reject) => {
@@ -163,6 +178,7 @@ async function bareRate(exchange: string, body: Buffer, count: number): Promise<
     pump();
   });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const cpuMicros = cpuPer(cpu, count);
   await connection.close();
-  return count / seconds;
+  return { rate: count / seconds, cpuMicros };
 }

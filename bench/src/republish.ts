@@ -5,13 +5,28 @@ import { join } from 'node:path';
 import { repositoryFullName, type WebhookPayload } from '@github-webhooks/events';
 import { connect } from 'amqplib';
 import { republishPayloads } from './payloads';
-import type { RepublishRun } from './republish-child';
+import { cpuMicrosPer, localBrokerPid } from './process-cpu';
+import type { Measured, RepublishRun } from './republish-child';
 import { type Summary, summarize } from './stats';
 
 const AMQP_URL = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 
-/** Messages per second of one run, measured in a child process (republishChild). */
-function measure(run: RepublishRun, dir: string): number {
+/** One run as measured: its rate and CPU per message, and the local broker's CPU per message. */
+interface RunMeasured extends Measured {
+  readonly brokerMicros: number | undefined;
+}
+
+/** One run in a child process (republishChild), the local broker's CPU counted across it. */
+async function measure(run: RepublishRun, dir: string, brokerPid: number | undefined): Promise<RunMeasured> {
+  const { result, micros } = await cpuMicrosPer(
+    brokerPid,
+    () => runChild(run, dir),
+    () => run.count,
+  );
+  return { ...result, brokerMicros: micros };
+}
+
+function runChild(run: RepublishRun, dir: string): Measured {
   const file = join(dir, `${run.kind}.json`);
   writeFileSync(file, JSON.stringify(run));
   const result = spawnSync(process.execPath, [process.argv[1] ?? '', 'republish-child', file], {
@@ -20,7 +35,7 @@ function measure(run: RepublishRun, dir: string): number {
   });
   if (result.status !== 0)
     throw new Error(`republish ${run.kind} exited with ${result.status}: ${result.stderr}`);
-  return (JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '{}') as { rate: number }).rate;
+  return JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '{}') as Measured;
 }
 
 export interface RepublishRow {
@@ -32,6 +47,59 @@ export interface RepublishRow {
   readonly relayNoLedger: Summary;
   readonly bare: Summary;
   readonly ratio: number;
+  /**
+   * CPU (user + system) per message in µs: each side's own process, and the local broker's while
+   * each side ran (undefined when the broker is not on this machine).
+   */
+  readonly cpuMicros: {
+    readonly relay: Summary;
+    readonly bare: Summary;
+    readonly brokerRelay: Summary | undefined;
+    readonly brokerBare: Summary | undefined;
+  };
+  /**
+   * (bare + the broker's) / (relay + the broker's) CPU per message: the ratio the rates would show
+   * if the two sides and the broker saturated the machine's cores (they share them here); undefined
+   * without the broker's figure.
+   */
+  readonly cpuRatio: number | undefined;
+}
+
+const rates = (runs: readonly RunMeasured[]) => summarize(runs.map((m) => m.rate));
+
+/** The broker's CPU per message over every run; undefined when any run could not measure it. */
+const brokerOf = (runs: readonly RunMeasured[]): Summary | undefined => {
+  const micros = runs.flatMap((m) => (m.brokerMicros === undefined ? [] : [m.brokerMicros]));
+  return micros.length === runs.length && micros.length > 0 ? summarize(micros) : undefined;
+};
+
+function rowOf(
+  payload: string,
+  messages: number,
+  runs: Record<'relay' | 'relayNoLedger' | 'bare', readonly RunMeasured[]>,
+): RepublishRow {
+  const cpuMicros = {
+    relay: summarize(runs.relay.map((m) => m.cpuMicros)),
+    bare: summarize(runs.bare.map((m) => m.cpuMicros)),
+    brokerRelay: brokerOf(runs.relay),
+    brokerBare: brokerOf(runs.bare),
+  };
+  const relay = rates(runs.relay);
+  const bare = rates(runs.bare);
+  return {
+    payload,
+    messages,
+    relay,
+    relayNoLedger: rates(runs.relayNoLedger),
+    bare,
+    ratio: relay.median / bare.median,
+    cpuMicros,
+    cpuRatio:
+      cpuMicros.brokerRelay === undefined || cpuMicros.brokerBare === undefined
+        ? undefined
+        : (cpuMicros.bare.median + cpuMicros.brokerBare.median) /
+          (cpuMicros.relay.median + cpuMicros.brokerRelay.median),
+  };
 }
 
 /**
@@ -49,6 +117,7 @@ export async function benchRepublish(options: { rounds: number; scale: number })
   await channel.assertQueue(queue, { durable: true, arguments: { 'x-max-length': 2000 } });
   await channel.bindQueue(queue, exchange, '#');
   const rows: RepublishRow[] = [];
+  const brokerPid = localBrokerPid();
   try {
     for (const payload of republishPayloads()) {
       const count = Math.max(10, Math.round((payload.body.length > 200_000 ? 300 : 6000) * options.scale));
@@ -61,10 +130,12 @@ export async function benchRepublish(options: { rounds: number; scale: number })
       const run = (kind: RepublishRun['kind']) =>
         channel
           .purgeQueue(queue)
-          .then(() => measure({ kind, exchange, event: payload.event, repository, payloadFile, count }, dir));
-      const relay: number[] = [];
-      const relayNoLedger: number[] = [];
-      const bare: number[] = [];
+          .then(() =>
+            measure({ kind, exchange, event: payload.event, repository, payloadFile, count }, dir, brokerPid),
+          );
+      const relay: RunMeasured[] = [];
+      const relayNoLedger: RunMeasured[] = [];
+      const bare: RunMeasured[] = [];
       for (let r = 0; r < options.rounds; r++) {
         const runs = [
           async () => relay.push(await run('relay')),
@@ -74,14 +145,8 @@ export async function benchRepublish(options: { rounds: number; scale: number })
         for (const next of r % 2 === 0 ? runs : runs.reverse()) await next();
       }
       rmSync(dir, { recursive: true, force: true });
-      const row = {
-        payload: payload.name,
-        messages: count,
-        relay: summarize(relay),
-        relayNoLedger: summarize(relayNoLedger),
-        bare: summarize(bare),
-      };
-      rows.push({ ...row, ratio: row.relay.median / row.bare.median });
+      const row = rowOf(payload.name, count, { relay, relayNoLedger, bare });
+      rows.push(row);
       process.stderr.write(
         `republish ${payload.name}: relay ${row.relay.median.toFixed(0)}/s (no ledger ${row.relayNoLedger.median.toFixed(0)}/s), bare ${row.bare.median.toFixed(0)}/s\n`,
       );

@@ -12,7 +12,7 @@ import { writeReadme } from './readme';
 import { benchRepublish, type RepublishRow } from './republish';
 import { republishChild } from './republish-child';
 import { runServer, type ServerKind } from './servers';
-import { round, show } from './stats';
+import { round, type Summary, show } from './stats';
 import { type Row, rowKey, table } from './table';
 
 const STAGES: readonly Stage[] = ['ingestion', 'republish', 'compaction', 'query', 'cold-start'];
@@ -113,7 +113,7 @@ function ingestionRows(rows: readonly IngestionRow[]): Row[] {
     ).map(of);
     if (!bare || !minimal || !durable || !durablePublic || !octokit)
       throw new Error(`ingestion ${payload}, ${connections} conn: a baseline did not run`);
-    const baselines = `bare ${bare.rps.median.toFixed(0)}; (b) ${minimal.rps.median.toFixed(0)}; (b′) ${durable.rps.median.toFixed(0)}; (b″) ${durablePublic.rps.median.toFixed(0)}; (c) ${octokit.rps.median.toFixed(0)}`;
+    const baselines = `bare ${bare.rps.median.toFixed(0)}; (b) ${minimal.rps.median.toFixed(0)}; (b′) ${durable.rps.median.toFixed(0)}${cpuOf(durable)}; (b″) ${durablePublic.rps.median.toFixed(0)}${cpuOf(durablePublic)}; (c) ${octokit.rps.median.toFixed(0)}`;
     for (const target of ['serve-private', 'serve-public'] as const) {
       const serve = of(target);
       if (!serve) throw new Error(`ingestion ${payload}, ${connections} conn: ${target} did not run`);
@@ -129,7 +129,7 @@ function ingestionRows(rows: readonly IngestionRow[]): Row[] {
         key: rowKey(stage, `${payload}, ${connections} conn`),
         stage,
         case: `${payload}, ${connections} conn`,
-        measured: `serve ${show(serve.rps)} req/s, p50/p99 ${serve.p50.median}/${serve.p99.median} ms`,
+        measured: `serve ${show(serve.rps)} req/s${cpuOf(serve)}, p50/p99 ${serve.p50.median}/${serve.p99.median} ms`,
         baseline: baselines,
         ratio: `${round(ratio)}× ${name}, ${round(serve.rps.median / minimal.rps.median)}× (b), ${round(serve.rps.median / octokit.rps.median)}× (c)`,
         goal: `≥ ${goal}× ${name}`,
@@ -140,15 +140,23 @@ function ingestionRows(rows: readonly IngestionRow[]): Row[] {
   return out;
 }
 
+/** ` (N µs CPU/req)`: the server process's CPU per request, median, when measured. */
+const cpuOf = (row: IngestionRow): string =>
+  row.cpuMicros === undefined ? '' : ` (${row.cpuMicros.median.toFixed(0)} µs CPU/req)`;
+
+/** ` (CPU N µs/msg, broker M)`: a side's own CPU per message and the broker's while it ran. */
+const cpuPerMessage = (own: Summary, broker: Summary | undefined): string =>
+  `; CPU ${own.median.toFixed(0)} µs/msg${broker === undefined ? '' : `, broker ${broker.median.toFixed(0)}`}`;
+
 function republishRow(row: RepublishRow): Row {
   const goal = row.payload.includes('MiB') ? 0.8 : 0.9;
   return {
     key: rowKey('relay → RabbitMQ', row.payload),
     stage: 'relay → RabbitMQ',
     case: `${row.payload}, ${row.messages} msgs`,
-    measured: `archive→RabbitMQ ${show(row.relay)} msg/s with the publish ledger; ${row.relayNoLedger.median.toFixed(0)} without`,
-    baseline: `bare confirm loop ${show(row.bare)} msg/s`,
-    ratio: `${round(row.ratio)}×`,
+    measured: `archive→RabbitMQ ${show(row.relay)} msg/s with the publish ledger; ${row.relayNoLedger.median.toFixed(0)} without${cpuPerMessage(row.cpuMicros.relay, row.cpuMicros.brokerRelay)}`,
+    baseline: `bare confirm loop ${show(row.bare)} msg/s${cpuPerMessage(row.cpuMicros.bare, row.cpuMicros.brokerBare)}`,
+    ratio: `${round(row.ratio)}×${row.cpuRatio === undefined ? '' : ` (CPU per message, the broker's included: ${round(row.cpuRatio)}×)`}`,
     goal: `≥ ${goal}×`,
     met: row.ratio >= goal,
   };
