@@ -14,6 +14,10 @@ export function summarize(samples: readonly number[]): Summary {
 
 export const round = (n: number, digits = 2): number => Number(n.toFixed(digits));
 
+/** A ratio to two places, or three where two would round a miss up to its goal (0.797 is not 0.8). */
+export const againstGoal = (ratio: number, goal: number): number =>
+  ratio < goal && round(ratio) >= goal ? round(ratio, 3) : round(ratio);
+
 /** `median (min–max)` for the table. */
 export const show = (s: Summary, digits = 0): string =>
   `${s.median.toFixed(digits)} (${s.min.toFixed(digits)}–${s.max.toFixed(digits)})`;
