@@ -183,7 +183,9 @@ function coldStartRow(row: ColdStartRow): Row {
     case: `${row.service} (${Math.round(row.zipBytes / 1024)} KiB zip)`,
     measured: `handler require ${show(row.handlerLoad, 1)} ms`,
     baseline: `node start ${row.nodeBare.median.toFixed(1)} ms; SDK clients${row.service === 'pulse-republisher' ? ' + amqplib' : ''} required and built ${row.sdkRequire.median.toFixed(1)} ms (building ${row.sdkConstruct.median.toFixed(1)})`,
-    ratio: `+${show(row.overSdk, 1)} ms (+${row.overSdkRequire.median.toFixed(1)} over the require alone)`,
+    // Milliseconds differ by machine (+8 here is +17 on one twice as slow); the share of what the SDK
+    // clients take on the same machine does not, so the row gives both.
+    ratio: `+${show(row.overSdk, 1)} ms, ${Math.round((100 * row.overSdk.median) / row.sdkRequire.median)} % of the SDK clients' (+${row.overSdkRequire.median.toFixed(1)} over the require alone)`,
     goal: '≤ +10 ms over the SDK clients',
     met: row.overSdkMs <= 10,
   };
