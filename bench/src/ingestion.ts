@@ -76,6 +76,23 @@ async function load(port: number, event: string, body: Buffer, connections: numb
   };
 }
 
+/**
+ * A load, then the wait until the server and the broker are quiet: what a publishing server still
+ * has to send after the load is part of its cost, and the next load must not compete with it (nor
+ * with the broker storing it).
+ */
+async function loadUntilQuiet<T>(
+  run: () => Promise<T>,
+  pids: readonly (number | undefined)[],
+  timeoutMs: number,
+  target: Target,
+): Promise<T> {
+  const measured = await run();
+  if (!(await untilQuiet(pids, { timeoutMs })))
+    process.stderr.write(`ingestion: ${target} or the broker still busy ${timeoutMs} ms after the load\n`);
+  return measured;
+}
+
 function checkPrivacy(payload: BenchPayload): void {
   const policy = createPrivacyPolicy();
   const verdict = (body: Buffer) => classify(payload.event, JSON.parse(body.toString()), policy).public;
@@ -94,6 +111,8 @@ export async function benchIngestion(options: { rounds: number; seconds: number 
   for (const kind of SERVERS) servers.set(kind, await startServer(kind));
   const broker = await connect(AMQP_URL, { noDelay: true });
   const brokerPid = localBrokerPid();
+  // Bounded (three loads' time), so a broker busy with someone else's work cannot stall the run.
+  const quietTimeoutMs = Math.max(3, 3 * options.seconds) * 1000;
   const channel = await broker.createChannel();
   const queue = `bench-ingestion-${process.pid}`;
   const exchange = serveExchange(process.pid);
@@ -115,18 +134,13 @@ export async function benchIngestion(options: { rounds: number; seconds: number 
             const body = target === 'serve-private' ? payload.privateBody : payload.body;
             const { result: m, micros } = await cpuMicrosPer(
               server.child.pid,
-              async () => {
-                const measured = await load(server.port, payload.event, body, connections, options.seconds);
-                // What a publishing server still has to send after the load is part of its cost, and the
-                // next load must not compete with it (nor with the broker storing it).
-                // Bounded (three loads' time), so a broker busy with someone else's work cannot stall the run.
-                const timeoutMs = Math.max(3, 3 * options.seconds) * 1000;
-                if (!(await untilQuiet([server.child.pid, brokerPid], { timeoutMs })))
-                  process.stderr.write(
-                    `ingestion: ${target} or the broker still busy ${timeoutMs} ms after the load\n`,
-                  );
-                return measured;
-              },
+              () =>
+                loadUntilQuiet(
+                  () => load(server.port, payload.event, body, connections, options.seconds),
+                  [server.child.pid, brokerPid],
+                  quietTimeoutMs,
+                  target,
+                ),
               (measured) => measured.requests,
             );
             const s = samples.get(target) ?? { rps: [], p50: [], p99: [], cpu: [] };
