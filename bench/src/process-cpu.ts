@@ -69,7 +69,7 @@ export async function cpuMicrosPer<T>(
  * Waits until each process has been quiet (under `maxShare` of a core over `windowMs`), so a load
  * starts on an idle machine and the CPU a server spends after its load (a publisher's backlog, the
  * broker storing it) is counted for the load that caused it, not for the next one. False when
- * `timeoutMs` passed first.
+ * `timeoutMs` passed first. /proc counts CPU in sampled clock ticks (10 ms), so a window spans many.
  */
 export async function untilQuiet(
   pids: readonly (number | undefined)[],
