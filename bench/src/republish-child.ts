@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { ArchiveRelay, DiskArchive, SqlitePublishLedger } from '@github-webhooks/cli';
 import { createPrivacyPolicy, formatRecordLine, pulseMessageBody } from '@github-webhooks/events';
 import { FsObjectStore } from '@github-webhooks/object-store';
@@ -9,13 +10,14 @@ import { AmqpPublisher } from '@github-webhooks/pulse';
 import { republishBatch } from '@github-webhooks/pulse-republisher';
 import { noMetrics, silentLogger } from '@github-webhooks/runtime';
 import { connect } from 'amqplib';
+import { LedgerRows, relayVerified } from './verifying-relay';
 
 const AMQP_URL = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 const WINDOW = 32;
 
 /** One measured run, in a process of its own: what it publishes and with what. */
 export interface RepublishRun {
-  readonly kind: 'relay' | 'relay-no-ledger' | 'bare';
+  readonly kind: 'relay' | 'relay-no-ledger' | 'verifying' | 'bare';
   readonly exchange: string;
   readonly event: string;
   readonly repository: string;
@@ -59,6 +61,7 @@ export async function republishChild(runFile: string): Promise<void> {
       },
       { payloadText },
     );
+  const records = { count: run.count, line };
   const measured =
     run.kind === 'bare'
       ? await bareRate(
@@ -66,7 +69,9 @@ export async function republishChild(runFile: string): Promise<void> {
           pulseMessageBody({ event: run.event, deliveryId: DELIVERY_ID, payloadText }),
           run.count,
         )
-      : await relayRate(run.exchange, { count: run.count, line }, run.kind === 'relay');
+      : run.kind === 'verifying'
+        ? await verifyingRate(run.exchange, records)
+        : await relayRate(run.exchange, records, run.kind === 'relay');
   process.stdout.write(`${JSON.stringify(measured)}\n`);
 }
 
@@ -145,6 +150,42 @@ async function relayRate(
   ledger?.close();
   await rm(dir, { recursive: true, force: true });
   return { rate: count / seconds, cpuMicros };
+}
+
+/**
+ * (r′): the same records, written the same way, relayed by the least a verifying relay must do
+ * (relayVerified), its ledger a SQLite file as the relay's.
+ */
+async function verifyingRate(
+  exchange: string,
+  records: { readonly count: number; readonly line: (i: number) => string },
+): Promise<Measured> {
+  const dir = await mkdtemp(join(tmpdir(), 'gw-bench-verifying-'));
+  await writeRecords(dir, records.count, records.line);
+  const files = (await readdir(join(dir, 'raw'), { recursive: true }))
+    .filter((entry) => entry.endsWith('.ndjson'))
+    .sort()
+    .map((entry) => join(dir, 'raw', entry));
+  const db = new DatabaseSync(join(dir, 'ledger.sqlite'));
+  db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;');
+  const connection = await connect(AMQP_URL, { noDelay: true });
+  const channel = await connection.createConfirmChannel();
+  await channel.assertExchange(exchange, 'topic', { durable: true });
+  const started = process.hrtime.bigint();
+  const cpu = process.cpuUsage();
+  const published = await relayVerified(files, {
+    channel,
+    exchange,
+    ledger: new LedgerRows(db),
+    window: WINDOW,
+  });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const cpuMicros = cpuPer(cpu, records.count);
+  if (published !== records.count) throw new Error(`(r′) published ${published} of ${records.count}`);
+  await connection.close();
+  db.close();
+  await rm(dir, { recursive: true, force: true });
+  return { rate: records.count / seconds, cpuMicros };
 }
 
 /** The baseline: a bare amqplib confirm channel publishing the same bodies with the same window. */

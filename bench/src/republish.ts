@@ -45,16 +45,22 @@ export interface RepublishRow {
   readonly relay: Summary;
   /** The same without the ledger: what the ledger costs. */
   readonly relayNoLedger: Summary;
+  /** (r′), the least a verifying relay must do (relayVerified): what of the gap to bare is the product's work. */
+  readonly verifying: Summary;
   readonly bare: Summary;
   readonly ratio: number;
+  /** relay / (r′), rates. */
+  readonly ratioVerifying: number;
   /**
    * CPU (user + system) per message in µs: each side's own process, and the local broker's while
    * each side ran (undefined when the broker is not on this machine).
    */
   readonly cpuMicros: {
     readonly relay: Summary;
+    readonly verifying: Summary;
     readonly bare: Summary;
     readonly brokerRelay: Summary | undefined;
+    readonly brokerVerifying: Summary | undefined;
     readonly brokerBare: Summary | undefined;
   };
   /**
@@ -76,23 +82,28 @@ const brokerOf = (runs: readonly RunMeasured[]): Summary | undefined => {
 function rowOf(
   payload: string,
   messages: number,
-  runs: Record<'relay' | 'relayNoLedger' | 'bare', readonly RunMeasured[]>,
+  runs: Record<'relay' | 'relayNoLedger' | 'verifying' | 'bare', readonly RunMeasured[]>,
 ): RepublishRow {
   const cpuMicros = {
     relay: summarize(runs.relay.map((m) => m.cpuMicros)),
+    verifying: summarize(runs.verifying.map((m) => m.cpuMicros)),
     bare: summarize(runs.bare.map((m) => m.cpuMicros)),
     brokerRelay: brokerOf(runs.relay),
+    brokerVerifying: brokerOf(runs.verifying),
     brokerBare: brokerOf(runs.bare),
   };
   const relay = rates(runs.relay);
   const bare = rates(runs.bare);
+  const verifying = rates(runs.verifying);
   return {
     payload,
     messages,
     relay,
     relayNoLedger: rates(runs.relayNoLedger),
+    verifying,
     bare,
     ratio: relay.median / bare.median,
+    ratioVerifying: relay.median / verifying.median,
     cpuMicros,
     cpuRatio:
       cpuMicros.brokerRelay === undefined || cpuMicros.brokerBare === undefined
@@ -135,20 +146,22 @@ export async function benchRepublish(options: { rounds: number; scale: number })
           );
       const relay: RunMeasured[] = [];
       const relayNoLedger: RunMeasured[] = [];
+      const verifying: RunMeasured[] = [];
       const bare: RunMeasured[] = [];
       for (let r = 0; r < options.rounds; r++) {
         const runs = [
           async () => relay.push(await run('relay')),
           async () => relayNoLedger.push(await run('relay-no-ledger')),
+          async () => verifying.push(await run('verifying')),
           async () => bare.push(await run('bare')),
         ];
         for (const next of r % 2 === 0 ? runs : runs.reverse()) await next();
       }
       rmSync(dir, { recursive: true, force: true });
-      const row = rowOf(payload.name, count, { relay, relayNoLedger, bare });
+      const row = rowOf(payload.name, count, { relay, relayNoLedger, verifying, bare });
       rows.push(row);
       process.stderr.write(
-        `republish ${payload.name}: relay ${row.relay.median.toFixed(0)}/s (no ledger ${row.relayNoLedger.median.toFixed(0)}/s), bare ${row.bare.median.toFixed(0)}/s\n`,
+        `republish ${payload.name}: relay ${row.relay.median.toFixed(0)}/s (no ledger ${row.relayNoLedger.median.toFixed(0)}/s), (r′) ${row.verifying.median.toFixed(0)}/s, bare ${row.bare.median.toFixed(0)}/s\n`,
       );
     }
   } finally {
