@@ -196,11 +196,11 @@ async function writeAll(
   deps: IngestDeps,
 ): Promise<void> {
   const now = () => deps.clock.now().getTime();
-  const options = callOptions(now() + deps.deadlineMs, now);
+  const options = new RequestDeadline(now() + deps.deadlineMs, now);
   if (outgoing.payloadObject) {
     const { ref, body } = outgoing.payloadObject;
     await deps.payloads.write(ref.key, body, {
-      ...options,
+      deadline: options.deadline,
       signal: options.signal,
       contentType: 'application/json',
       contentEncoding: 'gzip',
@@ -230,14 +230,19 @@ async function writeAll(
 /**
  * One deadline for every write of a request, on the injected clock. Its AbortSignal (a timer) is
  * made only when a port asks for it, with what is left of the time: the local stack's ports never do.
+ * A class rather than a literal with a getter, which would give each request its own hidden class
+ * (see LazyMessage in outgoing.ts).
  */
-function callOptions(deadline: number, now: () => number): CallOptions & { readonly signal: AbortSignal } {
-  let signal: AbortSignal | undefined;
-  return {
-    deadline,
-    get signal() {
-      signal ??= AbortSignal.timeout(Math.max(0, deadline - now()));
-      return signal;
-    },
-  };
+class RequestDeadline implements CallOptions {
+  private made: AbortSignal | undefined;
+
+  constructor(
+    readonly deadline: number,
+    private readonly now: () => number,
+  ) {}
+
+  get signal(): AbortSignal {
+    this.made ??= AbortSignal.timeout(Math.max(0, this.deadline - this.now()));
+    return this.made;
+  }
 }
