@@ -22,11 +22,20 @@ export interface IngestionRow {
   readonly cpuMicros: Summary | undefined;
 }
 
-const SERVERS: readonly ServerKind[] = ['bare', 'minimal', 'durable', 'durable-public', 'octokit', 'serve'];
+const SERVERS: readonly ServerKind[] = [
+  'bare',
+  'minimal',
+  'durable',
+  'durable-record',
+  'durable-public',
+  'octokit',
+  'serve',
+];
 const TARGETS: readonly Target[] = [
   'bare',
   'minimal',
   'durable',
+  'durable-record',
   'durable-public',
   'octokit',
   'serve-private',

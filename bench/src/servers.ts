@@ -9,12 +9,20 @@ import { JsonLogger } from '@github-webhooks/runtime';
 import { createNodeMiddleware, Webhooks } from '@octokit/webhooks';
 import { connect } from 'amqplib';
 import { BatchConfirmPublisher } from './batch-confirm-publisher';
+import { recordLineOf } from './record-line';
 import { SyncedLog } from './synced-log';
 
 export const SECRET = 'bench-secret';
 /** The v1 exchange the benchmarked `serve` publishes to, named by the parent (which binds a consumer queue). */
 export const serveExchange = (parentPid: number): string => `bench/${parentPid}-serve/v1`;
-export type ServerKind = 'bare' | 'minimal' | 'durable' | 'durable-public' | 'octokit' | 'serve';
+export type ServerKind =
+  | 'bare'
+  | 'minimal'
+  | 'durable'
+  | 'durable-record'
+  | 'durable-public'
+  | 'octokit'
+  | 'serve';
 const AMQP_URL = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 
 async function readBody(req: IncomingMessage): Promise<Buffer> {
@@ -62,6 +70,28 @@ async function durable(): Promise<Server> {
         return res.writeHead(401).end();
       JSON.parse(body.toString('utf8'));
       await log.append(Buffer.concat([body, newline]));
+      res.writeHead(202).end();
+    });
+  });
+}
+
+/**
+ * (b‴) The necessary work of a server that archives what it loses nothing of, so that the archive
+ * can be deduplicated and verified: (b′), with the record (b′) lacks written in place of the bare
+ * body: its head (GUID, event, hook, time, visibility, repository, the payload's SHA-256) and the
+ * payload as received, one line (recordLineOf).
+ */
+async function durableRecord(): Promise<Server> {
+  const dir = await mkdtemp(join(tmpdir(), 'gw-bench-durable-record-'));
+  const log = new SyncedLog(await open(join(dir, 'log.ndjson'), 'a'));
+  return createServer((req, res) => {
+    readBody(req).then(async (body) => {
+      const expected = Buffer.from(`sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`);
+      const given = Buffer.from(String(req.headers['x-hub-signature-256']));
+      if (given.length !== expected.length || !timingSafeEqual(given, expected))
+        return res.writeHead(401).end();
+      const payload = JSON.parse(body.toString('utf8'));
+      await log.append(Buffer.concat(recordLineOf(req.headers, body, payload, new Date())));
       res.writeHead(202).end();
     });
   });
@@ -127,9 +157,11 @@ export async function runServer(kind: ServerKind): Promise<void> {
   const server =
     kind === 'durable'
       ? await durable()
-      : kind === 'durable-public'
-        ? await durablePublic()
-        : { bare, minimal, octokit }[kind]();
+      : kind === 'durable-record'
+        ? await durableRecord()
+        : kind === 'durable-public'
+          ? await durablePublic()
+          : { bare, minimal, octokit }[kind]();
   server.keepAliveTimeout = 60_000;
   server.listen(0, '127.0.0.1', () =>
     process.stdout.write(`ready ${(server.address() as AddressInfo).port}\n`),
