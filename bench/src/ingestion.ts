@@ -59,6 +59,14 @@ async function startServer(kind: ServerKind): Promise<{ port: number; child: Chi
   return { port, child };
 }
 
+/** Ends a server with SIGTERM and resolves once it has exited. */
+function stopped(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  return exited;
+}
+
 async function load(port: number, event: string, body: Buffer, connections: number, seconds: number) {
   const result = await autocannon({
     url: `http://127.0.0.1:${port}/webhook`,
@@ -178,7 +186,8 @@ export async function benchIngestion(options: { rounds: number; seconds: number 
     }
     return rows;
   } finally {
-    for (const { child } of servers.values()) child.kill('SIGTERM');
+    // Each removes its files as it exits: wait for that, so the run ends with them gone.
+    await Promise.all([...servers.values()].map(({ child }) => stopped(child)));
     await channel.deleteQueue(queue).catch(() => undefined);
     await channel.deleteExchange(exchange).catch(() => undefined);
     await broker.close();

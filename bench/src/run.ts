@@ -1,11 +1,12 @@
 import { execSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { benchColdStart, COLD_START_SERVICES, type ColdStartRow } from './cold-start';
 import { benchCompaction } from './compaction';
 import { expectedRows, missingRows, type Stage } from './complete';
 import { benchIngestion, type IngestionRow, type Target } from './ingestion';
+import { leftBehind, scratchEntries } from './left-behind';
 import { FULL, type Profile, SMOKE } from './profile';
 import { benchQuery, type QueryRow, queryChild } from './query';
 import { writeReadme } from './readme';
@@ -35,6 +36,7 @@ async function main(): Promise<void> {
   if (mode === 'query-child') return queryChild(arg ?? '', dir ?? '');
   if (mode === 'republish-child') return republishChild(arg ?? '');
   const { profile, stages } = parseArgs(process.argv.slice(2));
+  const scratchBefore = scratchEntries();
   const started = Date.now();
   const results: Record<string, unknown> = {};
   const rows: Row[] = [];
@@ -96,6 +98,9 @@ async function main(): Promise<void> {
   // Only a full run of every stage is the table the docs show.
   if (profile.name === 'full' && stages.size === STAGES.length) writeReadme(output);
   console.log(table(rows, { judged: profile.name === 'full' }));
+  const left = leftBehind(scratchBefore);
+  if (left.length > 0)
+    throw new Error(`the run left ${left.join(', ')} in ${tmpdir()}: a stage does not clean up`);
   console.log(
     `\n${output.seconds} s on ${output.machine.cpus} × ${output.machine.cpu}, node ${process.version}, commit ${output.commit}`,
   );

@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { mkdtemp, open } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -31,6 +32,16 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
+/**
+ * A directory for one server's files, removed when its process exits (the bench ends each server
+ * with SIGTERM, which exits): a full run writes gigabytes there.
+ */
+async function scratchDir(prefix: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
 /** (a) The floor: read the body, answer 202. */
 function bare(): Server {
   return createServer((req, res) => {
@@ -59,7 +70,7 @@ function minimal(): Server {
  * on the same disk with a group-committed fdatasync, answering 202 only after the sync.
  */
 async function durable(): Promise<Server> {
-  const dir = await mkdtemp(join(tmpdir(), 'gw-bench-durable-'));
+  const dir = await scratchDir('gw-bench-durable-');
   const log = new SyncedLog(await open(join(dir, 'log.ndjson'), 'a'));
   const newline = Buffer.from('\n');
   return createServer((req, res) => {
@@ -82,7 +93,7 @@ async function durable(): Promise<Server> {
  * payload as received, one line (recordLineOf).
  */
 async function durableRecord(): Promise<Server> {
-  const dir = await mkdtemp(join(tmpdir(), 'gw-bench-durable-record-'));
+  const dir = await scratchDir('gw-bench-durable-record-');
   const log = new SyncedLog(await open(join(dir, 'log.ndjson'), 'a'));
   return createServer((req, res) => {
     readBody(req).then(async (body) => {
@@ -103,7 +114,7 @@ async function durableRecord(): Promise<Server> {
  * the broker, as serve's does not).
  */
 async function durablePublic(): Promise<Server> {
-  const dir = await mkdtemp(join(tmpdir(), 'gw-bench-durable-public-'));
+  const dir = await scratchDir('gw-bench-durable-public-');
   const log = new SyncedLog(await open(join(dir, 'log.ndjson'), 'a'));
   const connection = await connect(AMQP_URL, { noDelay: true });
   const channel = await connection.createConfirmChannel();
@@ -133,7 +144,7 @@ function octokit(): Server {
 /** Runs one server in this process and prints `ready <port>` for the parent. */
 export async function runServer(kind: ServerKind): Promise<void> {
   if (kind === 'serve') {
-    const dir = await mkdtemp(join(tmpdir(), 'gw-bench-serve-'));
+    const dir = await scratchDir('gw-bench-serve-');
     const config = readServeConfig(
       {
         'dashboard-port': 'off',
