@@ -16,7 +16,8 @@ interface PayloadRepository {
  * (b‴)'s archive record: what an archive that deduplicates and verifies must hold per delivery and
  * nothing more, none of the product's code used: the delivery's GUID, event and hook from the
  * headers, when it arrived, whether its repository is public, its name, and the payload's SHA-256,
- * then the payload's bytes as received, one line. Returned as parts for one `writev`-like write.
+ * then the payload's bytes as received, one line. Returned as its parts (head, payload, close), so
+ * the payload is not copied until the one write.
  */
 export function recordLineOf(
   headers: IncomingHttpHeaders,

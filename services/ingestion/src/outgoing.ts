@@ -90,7 +90,8 @@ export function prepareOutgoing(
  * A message whose body is made the first time it is read. A class, not an object literal with a
  * getter: a literal's getter is a new closure per message, and V8 then gives every message a hidden
  * class of its own, allocated in old space; at thousands of deliveries a second that filled the old
- * generation and ran a mark-compact every few thousand requests (measured: ~40 % of serve's CPU).
+ * generation and ran a mark-compact every few thousand requests (measured in process, 7.7 KB private
+ * pushes: prepareOutgoing's share 97 → 53 µs a request, the whole use case 80 → 69 µs).
  */
 class LazyMessage implements TopicMessage {
   private text: string | undefined;
