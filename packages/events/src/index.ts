@@ -21,4 +21,5 @@ export * from './privacy/restricted-content';
 export * from './privacy/rules-version';
 export * from './pulse/pulse-message';
 export * from './pulse/routing-key';
+export * from './signature/off-thread-digests';
 export * from './signature/verify-signature';

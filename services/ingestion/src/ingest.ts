@@ -15,6 +15,7 @@ import {
   readDeliveryHeaders,
   readDeliveryRequest,
   verifyAndParse,
+  verifyAndParseOffThread,
 } from '@github-webhooks/events';
 import { describeError } from '@github-webhooks/runtime';
 import { type DriftObserver, driftOf, reportDrift } from './drift';
@@ -47,6 +48,13 @@ export interface IngestDeps {
   readonly allowSha1?: boolean;
   /** Default true. False only for a local stack run with --insecure-no-signature. */
   readonly requireSignature?: boolean;
+  /**
+   * Bodies at least this long have their HMAC and SHA-256 computed on libuv's thread pool while the
+   * event loop serves other requests (serve: OFF_THREAD_DIGEST_BYTES). Unset: always on the event
+   * loop, as the Lambda wants (one request at a time on a fraction of a vCPU, where handing the
+   * bytes over only adds a copy).
+   */
+  readonly offThreadDigestBytes?: number;
   /** Told of each drift (driftOf) besides its metric and log record: serve's page. */
   readonly drift?: DriftObserver;
 }
@@ -108,7 +116,11 @@ export function createIngest(deps: IngestDeps): Ingest {
     }
     let received: ReceivedDelivery;
     try {
-      received = verifyAndParse(deliveryRequest, { secrets, allowSha1: deps.allowSha1 ?? false });
+      const options = { secrets, allowSha1: deps.allowSha1 ?? false };
+      received =
+        deliveryRequest.rawBody.byteLength < (deps.offThreadDigestBytes ?? Number.POSITIVE_INFINITY)
+          ? verifyAndParse(deliveryRequest, options)
+          : await verifyAndParseOffThread(deliveryRequest, options);
     } catch (error) {
       if (!isDeliveryError(error)) throw error;
       return reject(error, request, deps);

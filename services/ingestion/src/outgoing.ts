@@ -68,7 +68,7 @@ export function prepareOutgoing(
   const inline: string | Buffer =
     delivery.payloadBytes === undefined
       ? formatRecordLine(meta, { payloadText: delivery.payloadText })
-      : formatRecordBytes(meta, delivery.payloadBytes);
+      : formatRecordBytes(meta, delivery.payloadBytes, delivery.payloadSha256);
   const bytes = typeof inline === 'string' ? Buffer.byteLength(inline) : inline.length;
   // The message is the record without its newline, with what SQS refuses escaped (sqsSafe).
   if (bytes - 1 + sqsEscapeGrowth(inline) <= limits.topicMessageBytes) {

@@ -91,6 +91,27 @@ describe('ingestion handler', () => {
     );
   });
 
+  it('answers and writes the same when bodies are hashed on the thread pool (serve, large bodies)', async () => {
+    const onLoop = fakeDeps();
+    const offLoop = fakeDeps({ offThreadDigestBytes: 0 });
+    const signed = signedRequest({ event: 'push', payload: push.payload });
+    const requests = [
+      ...allExamples().map((e) => signedRequest({ event: e.event, payload: e.payload })),
+      signedRequest({ event: 'push', payload: push.payload, form: true }),
+      { ...signed, body: Buffer.concat([signed.body, Buffer.from(' ')]) }, // signature no longer matches
+      signedRequest({ event: 'push', body: 'not json' }),
+    ];
+    for (const request of requests) {
+      const [a, b] = [await post(onLoop, request), await post(offLoop, request)];
+      expect([b.statusCode, bodyOf(b)]).toEqual([a.statusCode, bodyOf(a)]);
+    }
+    expect(onLoop.archive.lines).toHaveLength(requests.length - 2);
+    expect(offLoop.archive.lines).toEqual(onLoop.archive.lines);
+    const sent = (fakes: Fakes) =>
+      [...fakes.topics.messages.all, ...fakes.topics.messages.public].map((m) => [m.body, m.attributes]);
+    expect(sent(offLoop)).toEqual(sent(onLoop));
+  });
+
   const good = signedRequest({ event: 'push', payload: push.payload });
   it.each([
     ['an unknown path', '/other', 'POST', good.headers, 404, 'not_found'],

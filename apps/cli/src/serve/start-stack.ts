@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { OFF_THREAD_DIGEST_BYTES } from '@github-webhooks/events';
 import { createIngest, createRequestHandler, type SizeLimits } from '@github-webhooks/ingestion';
 import { FsObjectStore } from '@github-webhooks/object-store';
 import { AmqpPublisher, brokerObserver, combineObservers, exchangeNames } from '@github-webhooks/pulse';
@@ -125,6 +126,8 @@ export async function startStack(
       clock: { now: () => new Date() },
       limits: LOCAL_LIMITS,
       deadlineMs: 8_000,
+      // Many requests at once on a machine's cores: a large body's hashing leaves the event loop.
+      offThreadDigestBytes: OFF_THREAD_DIGEST_BYTES,
       drift: drifts,
     }),
   );

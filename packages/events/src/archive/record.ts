@@ -79,10 +79,14 @@ export function formatRecordLine(meta: RecordMeta, body: RecordBody): string {
 
 /**
  * The same line as `formatRecordLine` with an inline payload, as bytes, built from the payload's
- * own bytes (the UTF-8 of its text, as received): no encoding of the payload text again.
+ * own bytes (the UTF-8 of its text, as received): no encoding of the payload text again. `sha256`:
+ * the bytes' digest, when the caller has it already.
  */
-export function formatRecordBytes(meta: RecordMeta, payloadBytes: Uint8Array): Buffer {
-  const sha256 = createHash('sha256').update(payloadBytes).digest('hex');
+export function formatRecordBytes(
+  meta: RecordMeta,
+  payloadBytes: Uint8Array,
+  sha256 = createHash('sha256').update(payloadBytes).digest('hex'),
+): Buffer {
   const head = `${recordHead(meta, sha256)}${PAYLOAD_KEY}`;
   const headBytes = Buffer.byteLength(head);
   // One allocation, filled in place: this runs once per delivery.

@@ -48,4 +48,6 @@ export interface Delivery extends DeliveryRequest {
    * line, nothing trimmed), so a record can be written from them without encoding the text again.
    */
   readonly payloadBytes?: Buffer;
+  /** The SHA-256 (hex) of `payloadBytes`, when it was computed already (off the event loop, for a large body). */
+  readonly payloadSha256?: string;
 }

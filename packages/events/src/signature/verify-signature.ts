@@ -27,17 +27,28 @@ export function verifySignature(
   secrets: readonly string[],
   options: VerifyOptions = {},
 ): VerifyResult {
+  const wanted = expectedSignature(signatures, secrets, options);
+  if ('valid' in wanted) return wanted;
+  for (const [secretIndex, secret] of secrets.entries()) {
+    const actual = createHmac(wanted.algorithm, secret).update(body).digest();
+    if (sameDigest(actual, wanted.expected)) return { valid: true, algorithm: wanted.algorithm, secretIndex };
+  }
+  return { valid: false, reason: 'mismatch' };
+}
+
+/** The signature a body must carry (its algorithm and bytes), or why there is none to check. */
+export function expectedSignature(
+  signatures: Signatures,
+  secrets: readonly string[],
+  options: VerifyOptions,
+): { readonly algorithm: SignatureAlgorithm; readonly expected: Buffer } | VerifyResult {
   if (secrets.length === 0) throw new TypeError('verifySignature needs at least one secret');
   const choice = chooseSignature(signatures, options);
   if (!('signature' in choice)) return { valid: false, reason: choice.reason };
-  const expected = Buffer.from(choice.signature.slice(choice.algorithm.length + 1), 'hex');
-  for (const [secretIndex, secret] of secrets.entries()) {
-    const actual = createHmac(choice.algorithm, secret).update(body).digest();
-    if (actual.length === expected.length && timingSafeEqual(actual, expected)) {
-      return { valid: true, algorithm: choice.algorithm, secretIndex };
-    }
-  }
-  return { valid: false, reason: 'mismatch' };
+  return {
+    algorithm: choice.algorithm,
+    expected: Buffer.from(choice.signature.slice(choice.algorithm.length + 1), 'hex'),
+  };
 }
 
 function chooseSignature(
@@ -48,6 +59,11 @@ function chooseSignature(
   if (signatures.sha1 === undefined) return { reason: 'missing' };
   if (!options.allowSha1) return { reason: 'sha1_disabled' };
   return { algorithm: 'sha1', signature: signatures.sha1 };
+}
+
+/** Compared in constant time: how long a wrong signature takes tells nothing of the right one. */
+export function sameDigest(actual: Uint8Array, expected: Uint8Array): boolean {
+  return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
 
 /** The `X-Hub-Signature-256` value GitHub would send for this body (for tests, `send`, and replays). */
