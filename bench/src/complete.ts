@@ -1,7 +1,7 @@
 import { benchPayloads, connectionsFor, republishPayloads } from './payloads';
 import { type Row, rowKey } from './table';
 
-export type Stage = 'ingestion' | 'republish' | 'compaction' | 'query' | 'cold-start';
+export type Stage = 'ingestion' | 'privacy' | 'republish' | 'compaction' | 'query' | 'cold-start';
 
 /** The (stage, case) rows a run of these stages must produce, from the same case lists the stages use. */
 export function expectedRows(
@@ -15,6 +15,8 @@ export function expectedRows(
       for (const connections of connectionsFor(payload))
         for (const stage of ['ingestion, private', 'ingestion, public (relay live)'])
           rows.push(rowKey(stage, `${payload.name}, ${connections} conn`));
+  if (stages.has('privacy'))
+    for (const payload of benchPayloads()) rows.push(rowKey('privacy check', payload.name));
   if (stages.has('republish'))
     for (const payload of republishPayloads()) rows.push(rowKey('relay → RabbitMQ', payload.name));
   if (stages.has('compaction')) rows.push(rowKey('compaction', 'raw hour'));

@@ -6,6 +6,8 @@
 export interface Profile {
   readonly name: 'full' | 'smoke';
   readonly ingestion: { readonly rounds: number; readonly seconds: number };
+  /** Rounds of parsing then classifying each payload, each at least `milliseconds` long. */
+  readonly privacy: { readonly rounds: number; readonly milliseconds: number };
   /** `scale` multiplies the messages each republish case publishes. */
   readonly republish: { readonly rounds: number; readonly scale: number };
   readonly compaction: { readonly megabytes: number; readonly rounds: number };
@@ -17,6 +19,7 @@ export interface Profile {
 export const FULL: Profile = {
   name: 'full',
   ingestion: { rounds: 3, seconds: 2 },
+  privacy: { rounds: 5, milliseconds: 400 },
   republish: { rounds: 3, scale: 1 },
   compaction: { megabytes: 300, rounds: 3 },
   query: { sizesMb: [1_000, 2_000], rounds: 3 },
@@ -26,6 +29,7 @@ export const FULL: Profile = {
 export const SMOKE: Profile = {
   name: 'smoke',
   ingestion: { rounds: 1, seconds: 1 },
+  privacy: { rounds: 1, milliseconds: 50 },
   republish: { rounds: 1, scale: 0.1 },
   compaction: { megabytes: 10, rounds: 1 },
   query: { sizesMb: [100, 200], rounds: 1 },

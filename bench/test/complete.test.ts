@@ -2,7 +2,14 @@ import { COLD_START_SERVICES } from '../src/cold-start';
 import { expectedRows, missingRows, type Stage } from '../src/complete';
 import { type Row, rowKey } from '../src/table';
 
-const ALL: ReadonlySet<Stage> = new Set(['ingestion', 'republish', 'compaction', 'query', 'cold-start']);
+const ALL: ReadonlySet<Stage> = new Set([
+  'ingestion',
+  'privacy',
+  'republish',
+  'compaction',
+  'query',
+  'cold-start',
+]);
 const rowOf = (key: string): Row => ({
   key,
   stage: key.split(' | ')[0] ?? key,
@@ -24,6 +31,9 @@ describe('the rows a bench run must have', () => {
     expect(expected).not.toContain(rowKey('ingestion, private', 'push 1 MiB, 50 conn'));
     expect(expected).toEqual(
       expect.arrayContaining([
+        rowKey('privacy check', 'push 7.7 KB'),
+        rowKey('privacy check', 'pull_request 21 KB'),
+        rowKey('privacy check', 'push 1 MiB'),
         rowKey('relay → RabbitMQ', 'push 7.7 KB'),
         rowKey('relay → RabbitMQ', 'push 1 MiB'),
         rowKey('compaction', 'raw hour'),
