@@ -3,6 +3,7 @@ export * from './adapters/api-gateway';
 export * from './adapters/node-http';
 export * from './adapters/slow-body';
 export * from './config';
+export * from './digest-budget';
 export * from './drift';
 export { INGESTION_ENVIRONMENT } from './environment';
 export * from './http/handle-request';

@@ -14,10 +14,9 @@ import {
   type ReceivedDelivery,
   readDeliveryHeaders,
   readDeliveryRequest,
-  verifyAndParse,
-  verifyAndParseOffThread,
 } from '@github-webhooks/events';
 import { describeError } from '@github-webhooks/runtime';
+import { budgetedVerifyAndParse, type OffThreadDigestLimits } from './digest-budget';
 import { type DriftObserver, driftOf, reportDrift } from './drift';
 import { type Outgoing, prepareOutgoing, type SizeLimits } from './outgoing';
 import type {
@@ -49,12 +48,11 @@ export interface IngestDeps {
   /** Default true. False only for a local stack run with --insecure-no-signature. */
   readonly requireSignature?: boolean;
   /**
-   * Bodies at least this long have their HMAC and SHA-256 computed on libuv's thread pool while the
-   * event loop serves other requests (serve: OFF_THREAD_DIGEST_BYTES). Unset: always on the event
-   * loop, as the Lambda wants (one request at a time on a fraction of a vCPU, where handing the
-   * bytes over only adds a copy).
+   * Bodies whose digests are computed on libuv's thread pool while the event loop serves other
+   * requests (serve). Unset: always on the event loop, as the Lambda wants (one request at a time on
+   * a fraction of a vCPU, where handing the bytes over only adds a copy).
    */
-  readonly offThreadDigestBytes?: number;
+  readonly offThreadDigests?: OffThreadDigestLimits;
   /** Told of each drift (driftOf) besides its metric and log record: serve's page. */
   readonly drift?: DriftObserver;
 }
@@ -78,6 +76,7 @@ export interface Ingest {
 /** The use case. */
 export function createIngest(deps: IngestDeps): Ingest {
   const maxBytes = deps.maxBodyBytes ?? GITHUB_MAX_PAYLOAD_BYTES;
+  const verifyAndParse = budgetedVerifyAndParse(deps.offThreadDigests);
   const precheck = (headers: RawHeaders, contentLength: number | undefined): IngestResponse | undefined => {
     try {
       readDeliveryHeaders(headers, { requireSignature: deps.requireSignature ?? true });
@@ -116,11 +115,7 @@ export function createIngest(deps: IngestDeps): Ingest {
     }
     let received: ReceivedDelivery;
     try {
-      const options = { secrets, allowSha1: deps.allowSha1 ?? false };
-      received =
-        deliveryRequest.rawBody.byteLength < (deps.offThreadDigestBytes ?? Number.POSITIVE_INFINITY)
-          ? verifyAndParse(deliveryRequest, options)
-          : await verifyAndParseOffThread(deliveryRequest, options);
+      received = await verifyAndParse(deliveryRequest, { secrets, allowSha1: deps.allowSha1 ?? false });
     } catch (error) {
       if (!isDeliveryError(error)) throw error;
       return reject(error, request, deps);

@@ -93,7 +93,9 @@ describe('ingestion handler', () => {
 
   it('answers and writes the same when bodies are hashed on the thread pool (serve, large bodies)', async () => {
     const onLoop = fakeDeps();
-    const offLoop = fakeDeps({ offThreadDigestBytes: 0 });
+    const offLoop = fakeDeps({
+      offThreadDigests: { minBytes: 0, maxBytesInFlight: Number.POSITIVE_INFINITY },
+    });
     const signed = signedRequest({ event: 'push', payload: push.payload });
     const requests = [
       ...allExamples().map((e) => signedRequest({ event: e.event, payload: e.payload })),

@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { OFF_THREAD_DIGEST_BYTES } from '@github-webhooks/events';
+import { OFF_THREAD_DIGEST_BUDGET_BYTES, OFF_THREAD_DIGEST_BYTES } from '@github-webhooks/events';
 import { createIngest, createRequestHandler, type SizeLimits } from '@github-webhooks/ingestion';
 import { FsObjectStore } from '@github-webhooks/object-store';
 import { AmqpPublisher, brokerObserver, combineObservers, exchangeNames } from '@github-webhooks/pulse';
@@ -127,7 +127,10 @@ export async function startStack(
       limits: LOCAL_LIMITS,
       deadlineMs: 8_000,
       // Many requests at once on a machine's cores: a large body's hashing leaves the event loop.
-      offThreadDigestBytes: OFF_THREAD_DIGEST_BYTES,
+      offThreadDigests: {
+        minBytes: OFF_THREAD_DIGEST_BYTES,
+        maxBytesInFlight: OFF_THREAD_DIGEST_BUDGET_BYTES,
+      },
       drift: drifts,
     }),
   );

@@ -3,11 +3,8 @@ import type { Delivery, DeliveryRequest, WebhookPayload } from './types';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
-/**
- * Parses the body of a request whose signature has been verified (400 when it is not a JSON object).
- * `bodySha256` is the body's SHA-256 when computed already: kept when the body is the payload's bytes.
- */
-export function parsePayload(request: DeliveryRequest, bodySha256?: string): Delivery {
+/** Parses the body of a request whose signature has been verified (400 when it is not a JSON object). */
+export function parsePayload(request: DeliveryRequest): Delivery {
   const { text, whole } = payloadJsonText(request);
   let payload: unknown;
   try {
@@ -21,9 +18,7 @@ export function parsePayload(request: DeliveryRequest, bodySha256?: string): Del
   const payloadText = singleLine(text);
   const delivery: Delivery = { ...request, payload: payload as WebhookPayload, payloadText };
   // The bytes stand for the text only when nothing was trimmed or replaced on the way.
-  if (!whole || payloadText !== text) return delivery;
-  const bytes = { ...delivery, payloadBytes: request.rawBody };
-  return bodySha256 === undefined ? bytes : { ...bytes, payloadSha256: bodySha256 };
+  return whole && payloadText === text ? { ...delivery, payloadBytes: request.rawBody } : delivery;
 }
 
 /** The payload's JSON text; `whole` when it is the entire body, untrimmed. */

@@ -43,23 +43,37 @@ export function verifyAndParse(
 }
 
 /**
- * `verifyAndParse` for a large body: its HMAC and its SHA-256 (the record's `payload_sha256`) are
- * computed together on libuv's thread pool, so the event loop serves other requests meanwhile; the
- * payload is parsed, as always, only once the signature held. The same statuses in the same order.
+ * `verifyAndParse` for a large body: its HMAC is computed on libuv's thread pool (WebCrypto), so the
+ * event loop serves other requests meanwhile; once the signature held, the body's SHA-256 (the
+ * record's `payload_sha256`, for a JSON body) is computed there too while the payload is parsed.
+ * Nothing of a body that fails its signature is parsed or hashed again. The same statuses, in the
+ * same order. WebCrypto copies what it hashes: the caller bounds how many bytes it hands over.
  */
 export async function verifyAndParseOffThread(
   request: DeliveryRequest,
   options: VerifyOptions & { readonly secrets: readonly string[] },
 ): Promise<ReceivedDelivery> {
   const { rawBody } = request;
+  let secretIndex: number | undefined;
+  if (options.secrets.length > 0) {
+    const result = await verifySignatureOffThread(rawBody, request.signatures, options.secrets, options);
+    if (!result.valid) throw new SignatureError(`signature check failed: ${result.reason}`);
+    secretIndex = result.secretIndex;
+  }
   // Only a JSON body can be the payload's bytes; a form's payload is decoded out of it.
-  const [result, bodySha256] = await Promise.all([
-    options.secrets.length > 0
-      ? verifySignatureOffThread(rawBody, request.signatures, options.secrets, options)
-      : undefined,
-    request.contentType === 'application/json' ? sha256HexOffThread(rawBody) : undefined,
-  ]);
-  if (result !== undefined && !result.valid)
-    throw new SignatureError(`signature check failed: ${result.reason}`);
-  return { delivery: parsePayload(request, bodySha256), secretIndex: result?.secretIndex };
+  if (request.contentType !== 'application/json') return { delivery: parsePayload(request), secretIndex };
+  const digest = sha256HexOffThread(rawBody);
+  let delivery: Delivery;
+  try {
+    delivery = parsePayload(request);
+  } catch (error) {
+    await digest.catch(() => undefined); // settled before the error goes on: no rejection left unheard
+    throw error;
+  }
+  const payloadSha256 = await digest;
+  // The body's digest is the payload's only when the body is the payload's bytes.
+  return {
+    delivery: delivery.payloadBytes === undefined ? delivery : { ...delivery, payloadSha256 },
+    secretIndex,
+  };
 }
