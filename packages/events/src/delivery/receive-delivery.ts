@@ -67,7 +67,7 @@ export async function verifyAndParseOffThread(
   try {
     delivery = parsePayload(request);
   } catch (error) {
-    await digest.catch(() => undefined); // settled before the error goes on: no rejection left unheard
+    await Promise.allSettled([digest]); // settled before the error goes on: no rejection left unheard
     throw error;
   }
   const payloadSha256 = await digest;
