@@ -62,7 +62,9 @@ const cpuOf = (row: IngestionRow): string =>
 const cpuPerMessage = (own: Summary, broker: Summary | undefined): string =>
   `; CPU ${own.median.toFixed(0)} µs/msg${broker === undefined ? '' : `, broker ${broker.median.toFixed(0)}`}`;
 
-export function republishRow(row: RepublishRow): Row {
+export const republishRows = (rows: readonly RepublishRow[]): Row[] => rows.map(republishRow);
+
+function republishRow(row: RepublishRow): Row {
   const goal = row.payload.includes('MiB') ? 0.8 : 0.9;
   return {
     key: rowKey('relay → RabbitMQ', row.payload),
@@ -77,7 +79,13 @@ export function republishRow(row: RepublishRow): Row {
 }
 
 /** The check's share of serve's CPU per public request, from the same run's ingestion stage when it ran. */
-export function privacyRow(row: PrivacyRow, ingestion: readonly IngestionRow[]): Row {
+/** The privacy stage's rows, given the same run's ingestion rows (none when that stage did not run). */
+export const privacyRows =
+  (ingestion: readonly IngestionRow[]) =>
+  (rows: readonly PrivacyRow[]): Row[] =>
+    rows.map((row) => privacyRow(row, ingestion));
+
+function privacyRow(row: PrivacyRow, ingestion: readonly IngestionRow[]): Row {
   const serve = ingestion
     .filter((r) => r.payload === row.payload && r.target === 'serve-public' && r.cpuMicros !== undefined)
     .sort((a, b) => b.connections - a.connections)[0]?.cpuMicros;
@@ -97,7 +105,9 @@ export function privacyRow(row: PrivacyRow, ingestion: readonly IngestionRow[]):
   };
 }
 
-export function compactionRow(compaction: CompactBenchResult): Row {
+export const compactionRows = (compaction: CompactBenchResult): Row[] => [compactionRow(compaction)];
+
+function compactionRow(compaction: CompactBenchResult): Row {
   if (compaction.zcatGzip === null) throw new Error('compaction: the zcat | gzip baseline did not run');
   return {
     key: rowKey('compaction', 'raw hour'),
@@ -111,7 +121,9 @@ export function compactionRow(compaction: CompactBenchResult): Row {
   };
 }
 
-export function queryRow(row: QueryRow): Row {
+export const queryRows = (rows: readonly QueryRow[]): Row[] => rows.map(queryRow);
+
+function queryRow(row: QueryRow): Row {
   const rss = row.view.maxRssMb;
   return {
     key: rowKey('query', `${row.megabytes} MB`),
@@ -125,7 +137,9 @@ export function queryRow(row: QueryRow): Row {
   };
 }
 
-export function coldStartRow(row: ColdStartRow): Row {
+export const coldStartRows = (rows: readonly ColdStartRow[]): Row[] => rows.map(coldStartRow);
+
+function coldStartRow(row: ColdStartRow): Row {
   return {
     key: rowKey('cold start', row.service),
     stage: 'cold start',

@@ -13,7 +13,7 @@ import { benchQuery, queryChild } from './query';
 import { writeReadme } from './readme';
 import { benchRepublish } from './republish';
 import { republishChild } from './republish-child';
-import { coldStartRow, compactionRow, ingestionRows, privacyRow, queryRow, republishRow } from './rows';
+import { coldStartRows, compactionRows, ingestionRows, privacyRows, queryRows, republishRows } from './rows';
 import { runServer, type ServerKind } from './servers';
 import { round } from './stats';
 import { type Row, table } from './table';
@@ -41,50 +41,24 @@ function childRun(mode: string | undefined, arg: string, dir: string): Promise<v
   return undefined;
 }
 
-/** Each stage asked for, in order: its results by name, and its rows. */
+/** Each stage asked for, in order: its results by name (camelCase: `coldStart`), and its rows. */
 async function runStages(profile: Profile, stages: ReadonlySet<Stage>) {
   const results: Record<string, unknown> = {};
   const rows: Row[] = [];
-  const stage = async <T>(name: Stage, key: string, run: () => T | Promise<T>, toRows: (r: T) => Row[]) => {
+  const stage = async <T>(name: Stage, run: () => T | Promise<T>, toRows: (r: T) => Row[]) => {
     if (!stages.has(name)) return undefined;
     const result = await run();
-    results[key] = result;
+    results[name.replace(/-(.)/g, (_, c: string) => c.toUpperCase())] = result;
     rows.push(...toRows(result));
     return result;
   };
-  const ingestion =
-    (await stage('ingestion', 'ingestion', () => benchIngestion(profile.ingestion), ingestionRows)) ?? [];
+  const ingestion = (await stage('ingestion', () => benchIngestion(profile.ingestion), ingestionRows)) ?? [];
   // The privacy check's row gives its share of serve's CPU per public request, when ingestion ran.
-  await stage(
-    'privacy',
-    'privacy',
-    () => benchPrivacy(profile.privacy),
-    (r) => r.map((row) => privacyRow(row, ingestion)),
-  );
-  await stage(
-    'republish',
-    'republish',
-    () => benchRepublish(profile.republish),
-    (r) => r.map(republishRow),
-  );
-  await stage(
-    'compaction',
-    'compaction',
-    () => benchCompaction(profile.compaction),
-    (r) => [compactionRow(r)],
-  );
-  await stage(
-    'query',
-    'query',
-    () => benchQuery(profile.query),
-    (r) => r.map(queryRow),
-  );
-  await stage(
-    'cold-start',
-    'coldStart',
-    () => benchColdStart(profile.coldStart),
-    (r) => r.map(coldStartRow),
-  );
+  await stage('privacy', () => benchPrivacy(profile.privacy), privacyRows(ingestion));
+  await stage('republish', () => benchRepublish(profile.republish), republishRows);
+  await stage('compaction', () => benchCompaction(profile.compaction), compactionRows);
+  await stage('query', () => benchQuery(profile.query), queryRows);
+  await stage('cold-start', () => benchColdStart(profile.coldStart), coldStartRows);
   return { results, rows };
 }
 
