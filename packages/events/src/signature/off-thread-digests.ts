@@ -18,7 +18,7 @@ export const OFF_THREAD_DIGEST_BYTES = 64 * 1024;
 
 /**
  * What such a server hands the thread pool at once, at most (WebCrypto's copies are outside its body
- * budget): 16 MiB, a dozen 1 MiB deliveries; a body longer than that is hashed on the loop.
+ * budget): 16 MiB, sixteen 1 MiB deliveries; a body longer than that is hashed on the loop.
  */
 export const OFF_THREAD_DIGEST_BUDGET_BYTES = 16 * 1024 * 1024;
 
