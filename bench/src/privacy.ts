@@ -1,8 +1,8 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { classify, createPrivacyPolicy, type WebhookPayload } from '@github-webhooks/events';
+import { runBenchChild } from './child-run';
 import { benchPayloads } from './payloads';
 import { type Summary, summarize } from './stats';
 
@@ -48,12 +48,7 @@ export function benchPrivacy(options: { rounds: number; milliseconds: number }):
       const run: PrivacyRun = { event: payload.event, payloadFile, ...options };
       const runFile = join(dir, 'run.json');
       writeFileSync(runFile, JSON.stringify(run));
-      const child = spawnSync(process.execPath, [process.argv[1] ?? '', 'privacy-child', runFile], {
-        encoding: 'utf8',
-      });
-      if (child.status !== 0)
-        throw new Error(`privacy ${payload.name} exited with ${child.status}: ${child.stderr}`);
-      const measured = JSON.parse(child.stdout.trim().split('\n').at(-1) ?? '{}') as PrivacyMeasured;
+      const measured = runBenchChild<PrivacyMeasured>(`privacy ${payload.name}`, 'privacy-child', [runFile]);
       const parse = summarize(measured.parse);
       const verdict = summarize(measured.classify);
       process.stderr.write(

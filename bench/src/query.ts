@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +6,7 @@ import { listArchiveFiles, runQuery } from '@github-webhooks/cli';
 import { formatRecordLine, hourlyKey, RECORD_COLUMNS } from '@github-webhooks/events';
 import { githubExamples } from '@github-webhooks/fixtures';
 import { FsObjectStore } from '@github-webhooks/object-store';
+import { runBenchChild } from './child-run';
 import { round, type Summary, summarize } from './stats';
 
 export interface QueryRow {
@@ -98,12 +98,7 @@ export async function queryChild(kind: string, dir: string): Promise<void> {
 }
 
 function runChild(kind: 'view' | 'plain', dir: string): { seconds: number; maxRssMb: number; rows: string } {
-  const result = spawnSync(process.execPath, [process.argv[1] ?? '', 'query-child', kind, dir], {
-    encoding: 'utf8',
-    maxBuffer: 1024 * 1024,
-  });
-  if (result.status !== 0) throw new Error(`query ${kind} exited with ${result.status}: ${result.stderr}`);
-  return JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '{}');
+  return runBenchChild(`query ${kind}`, 'query-child', [kind, dir]);
 }
 
 /**

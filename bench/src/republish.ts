@@ -1,9 +1,9 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repositoryFullName, type WebhookPayload } from '@github-webhooks/events';
 import { connect } from 'amqplib';
+import { runBenchChild } from './child-run';
 import { republishPayloads } from './payloads';
 import { cpuMicrosPer, localBrokerPid } from './process-cpu';
 import type { Measured, RepublishRun } from './republish-child';
@@ -29,13 +29,7 @@ async function measure(run: RepublishRun, dir: string, brokerPid: number | undef
 function runChild(run: RepublishRun, dir: string): Measured {
   const file = join(dir, `${run.kind}.json`);
   writeFileSync(file, JSON.stringify(run));
-  const result = spawnSync(process.execPath, [process.argv[1] ?? '', 'republish-child', file], {
-    encoding: 'utf8',
-    maxBuffer: 1024 * 1024,
-  });
-  if (result.status !== 0)
-    throw new Error(`republish ${run.kind} exited with ${result.status}: ${result.stderr}`);
-  return JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '{}') as Measured;
+  return runBenchChild(`republish ${run.kind}`, 'republish-child', [file]);
 }
 
 export interface RepublishRow {

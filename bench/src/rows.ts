@@ -78,13 +78,13 @@ function republishRow(row: RepublishRow): Row {
   };
 }
 
-/** The check's share of serve's CPU per public request, from the same run's ingestion stage when it ran. */
 /** The privacy stage's rows, given the same run's ingestion rows (none when that stage did not run). */
 export const privacyRows =
   (ingestion: readonly IngestionRow[]) =>
   (rows: readonly PrivacyRow[]): Row[] =>
     rows.map((row) => privacyRow(row, ingestion));
 
+/** Its measured text gives the check's share of serve's CPU per public request, when ingestion ran. */
 function privacyRow(row: PrivacyRow, ingestion: readonly IngestionRow[]): Row {
   const serve = ingestion
     .filter((r) => r.payload === row.payload && r.target === 'serve-public' && r.cpuMicros !== undefined)
