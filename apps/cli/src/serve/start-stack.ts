@@ -2,8 +2,12 @@ import { mkdir } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { OFF_THREAD_DIGEST_BUDGET_BYTES, OFF_THREAD_DIGEST_BYTES } from '@github-webhooks/events';
-import { createIngest, createRequestHandler, type SizeLimits } from '@github-webhooks/ingestion';
+import {
+  createIngest,
+  createRequestHandler,
+  SERVER_DIGEST_LIMITS,
+  type SizeLimits,
+} from '@github-webhooks/ingestion';
 import { FsObjectStore } from '@github-webhooks/object-store';
 import { AmqpPublisher, brokerObserver, combineObservers, exchangeNames } from '@github-webhooks/pulse';
 import { republishBatch } from '@github-webhooks/pulse-republisher';
@@ -127,10 +131,7 @@ export async function startStack(
       limits: LOCAL_LIMITS,
       deadlineMs: 8_000,
       // Many requests at once on a machine's cores: a large body's hashing leaves the event loop.
-      offThreadDigests: {
-        minBytes: OFF_THREAD_DIGEST_BYTES,
-        maxBytesInFlight: OFF_THREAD_DIGEST_BUDGET_BYTES,
-      },
+      offThreadDigests: SERVER_DIGEST_LIMITS,
       drift: drifts,
     }),
   );

@@ -1,5 +1,5 @@
 import { sha256HexOffThread, verifySignatureOffThread } from '../signature/off-thread-digests';
-import { type VerifyOptions, verifySignature } from '../signature/verify-signature';
+import { type VerifyOptions, type VerifyResult, verifySignature } from '../signature/verify-signature';
 import { SignatureError } from './errors';
 import { parsePayload } from './parse-payload';
 import { type ReadRequestOptions, readDeliveryRequest } from './read-request';
@@ -33,13 +33,17 @@ export function verifyAndParse(
   request: DeliveryRequest,
   options: VerifyOptions & { readonly secrets: readonly string[] },
 ): ReceivedDelivery {
-  let secretIndex: number | undefined;
-  if (options.secrets.length > 0) {
-    const result = verifySignature(request.rawBody, request.signatures, options.secrets, options);
-    if (!result.valid) throw new SignatureError(`signature check failed: ${result.reason}`);
-    secretIndex = result.secretIndex;
-  }
+  const secretIndex =
+    options.secrets.length > 0
+      ? secretIndexOf(verifySignature(request.rawBody, request.signatures, options.secrets, options))
+      : undefined;
   return { delivery: parsePayload(request), secretIndex };
+}
+
+/** The secret that matched, or the 401 (SignatureError): one rule, on the event loop or off it. */
+function secretIndexOf(result: VerifyResult): number {
+  if (!result.valid) throw new SignatureError(`signature check failed: ${result.reason}`);
+  return result.secretIndex;
 }
 
 /**
@@ -54,12 +58,10 @@ export async function verifyAndParseOffThread(
   options: VerifyOptions & { readonly secrets: readonly string[] },
 ): Promise<ReceivedDelivery> {
   const { rawBody } = request;
-  let secretIndex: number | undefined;
-  if (options.secrets.length > 0) {
-    const result = await verifySignatureOffThread(rawBody, request.signatures, options.secrets, options);
-    if (!result.valid) throw new SignatureError(`signature check failed: ${result.reason}`);
-    secretIndex = result.secretIndex;
-  }
+  const secretIndex =
+    options.secrets.length > 0
+      ? secretIndexOf(await verifySignatureOffThread(rawBody, request.signatures, options.secrets, options))
+      : undefined;
   // Only a JSON body can be the payload's bytes; a form's payload is decoded out of it.
   if (request.contentType !== 'application/json') return { delivery: parsePayload(request), secretIndex };
   const digest = sha256HexOffThread(rawBody);

@@ -8,20 +8,6 @@ import {
   type VerifyResult,
 } from './verify-signature';
 
-/**
- * Where a server with many requests at once (serve) hashes a body on libuv's thread pool (WebCrypto)
- * instead of the event loop. WebCrypto copies its input first, on the event loop: for a 1 MiB body
- * that copy costs ~0.8 ms against ~1.5 ms of hashing (HMAC and SHA-256) it takes off the loop; below
- * this size the saving is tens of µs, not worth the extra CPU.
- */
-export const OFF_THREAD_DIGEST_BYTES = 64 * 1024;
-
-/**
- * What such a server hands the thread pool at once, at most (WebCrypto's copies are outside its body
- * budget): 16 MiB, sixteen 1 MiB deliveries; a body longer than that is hashed on the loop.
- */
-export const OFF_THREAD_DIGEST_BUDGET_BYTES = 16 * 1024 * 1024;
-
 const HASH: Readonly<Record<SignatureAlgorithm, string>> = { sha256: 'SHA-256', sha1: 'SHA-1' };
 
 /** Imported keys, by algorithm and secret: a secret list is short and changes only on rotation. */
