@@ -1,4 +1,5 @@
 import {
+  type Classification,
   classify,
   type Delivery,
   type DeliveryError,
@@ -17,7 +18,7 @@ import {
 } from '@github-webhooks/events';
 import { describeError } from '@github-webhooks/runtime';
 import { budgetedVerifyAndParse, type OffThreadDigestLimits } from './digest-budget';
-import { type DriftObserver, driftOf, reportDrift } from './drift';
+import { type Drift, type DriftObserver, driftOf, reportDrift } from './drift';
 import { type Outgoing, prepareOutgoing, type SizeLimits } from './outgoing';
 import type {
   ArchiveSink,
@@ -156,7 +157,14 @@ function reject(error: DeliveryError, request: HttpRequest, deps: IngestDeps): I
   return { status: error.status, body: { error: error.code, message: error.message } };
 }
 
-async function accept(
+/**
+ * Everything that needs the delivery is worked out here, at once; `store` then waits for the writes
+ * holding only what it needs after them (a few strings, the record's bytes). So the parsed payload
+ * and the body are garbage before the archive's sync rather than kept through it (an async function
+ * keeps its arguments until it returns), which spared the young generation's collections copying
+ * them and the old generation filling with them.
+ */
+function accept(
   delivery: Delivery,
   secretIndex: number | undefined,
   deps: IngestDeps,
@@ -168,6 +176,31 @@ async function accept(
   if (secretIndex !== undefined && secretIndex > 0) {
     deps.logger.warn('delivery signed with a previous secret', { ...fields, secret_index: secretIndex });
   }
+  return store(
+    outgoing,
+    {
+      fields,
+      classification,
+      // Reported once stored, as the verdicts are counted: a failed write is redelivered and would count twice.
+      drift: driftOf(delivery, classification),
+      bytes: delivery.rawBody.byteLength,
+      status: delivery.event === 'ping' ? 200 : 202,
+    },
+    deps,
+  );
+}
+
+/** What is told of a delivery once it is stored. */
+interface Accepted {
+  readonly fields: { delivery_id: string; event: string; hook_id: string | undefined };
+  readonly classification: Classification;
+  readonly drift: Drift | undefined;
+  readonly bytes: number;
+  readonly status: 200 | 202;
+}
+
+async function store(outgoing: Outgoing, accepted: Accepted, deps: IngestDeps): Promise<IngestResponse> {
+  const { fields, classification } = accepted;
   const written = { payload: false, archive: false, all: false, public: false };
   try {
     await writeAll(outgoing, classification.public, written, deps);
@@ -187,13 +220,13 @@ async function accept(
     privacy: classification.reason,
     ...(classification.detail === undefined ? {} : { privacy_detail: classification.detail }),
     by_reference: outgoing.payloadObject !== undefined,
-    bytes: delivery.rawBody.byteLength,
+    bytes: accepted.bytes,
   });
-  // Counted once stored, as the verdicts are: a failed write is redelivered and would count twice.
-  const drift = driftOf(delivery, classification);
-  if (drift !== undefined) reportDrift(drift, deps);
-  const status = delivery.event === 'ping' ? 200 : 202;
-  return { status, body: { ok: true, delivery_id: delivery.id, public: classification.public } };
+  if (accepted.drift !== undefined) reportDrift(accepted.drift, deps);
+  return {
+    status: accepted.status,
+    body: { ok: true, delivery_id: fields.delivery_id, public: classification.public },
+  };
 }
 
 async function writeAll(

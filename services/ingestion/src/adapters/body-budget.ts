@@ -45,6 +45,9 @@ export class BodyBudget {
       keep: () => {
         if (share.state === 'reading') share.state = 'kept';
         this.reading.delete(share);
+        // Never ended now. The callback reaches the request's read, and through it the body, which
+        // must not live as long as the share does (until the answer) once the handler is done with it.
+        share.onEnded = undefined;
       },
       release: () => this.release(share),
       onEnded,
@@ -62,8 +65,9 @@ export class BodyBudget {
       let victim = share;
       for (const other of this.reading) if (endsBefore(other, victim)) victim = other;
       // Released before it is told, so the loop sees the room it made whatever the callback does.
+      const onEnded = victim.onEnded;
       this.release(victim);
-      victim.onEnded();
+      onEnded?.();
       if (victim === share) return false;
     }
     return true;
@@ -72,6 +76,7 @@ export class BodyBudget {
   private release(share: Share): void {
     if (share.state === 'released') return;
     share.state = 'released';
+    share.onEnded = undefined;
     this.reading.delete(share);
     this.total -= share.held;
     share.held = 0;
@@ -82,7 +87,8 @@ interface Share extends BudgetShare {
   held: number;
   arrived: number;
   state: 'reading' | 'kept' | 'released';
-  readonly onEnded: () => void;
+  /** Dropped once the share can no longer be ended (kept or released). */
+  onEnded: (() => void) | undefined;
 }
 
 /** Whether `a` is ended before `b` to make room: more memory not yet arrived, then more memory. */

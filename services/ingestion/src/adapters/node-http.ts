@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { json, type RequestHandler } from '../http/handle-request';
-import type { HttpResponse } from '../http/types';
+import type { HttpResponse, WebhookHttpRequest } from '../http/types';
 import type { IngestionMetrics, Logger } from '../ports';
 import { BodyBudget } from './body-budget';
 import { type BodyRead, readBody } from './read-body';
@@ -36,21 +36,21 @@ export function nodeListener(
   options: NodeAdapterOptions,
 ): (req: IncomingMessage, res: ServerResponse) => void {
   const budget = new BodyBudget(options.maxBodyBytesInFlight);
-  const answer = async (
+  /** Answers a request whose body was read (or given up on); a promise while the handler works. */
+  const answer = (
     req: IncomingMessage,
     res: ServerResponse,
     declared: number | undefined,
     read: BodyRead,
-  ): Promise<void> => {
-    const method = req.method ?? 'GET';
-    const path = req.url ?? '/';
+  ): Promise<void> | undefined => {
     switch (read.kind) {
       case 'aborted':
-        return;
+        return undefined;
       case 'busy':
-        return refuse(req, res, json(503, { error: 'busy', message: 'too many uploads at once; retry' }), {
+        refuse(req, res, json(503, { error: 'busy', message: 'too many uploads at once; retry' }), {
           'retry-after': '1',
         });
+        return undefined;
       case 'too_slow':
         options.logger.warn('slow body ended', {
           remote_address: req.socket.remoteAddress,
@@ -60,18 +60,19 @@ export function nodeListener(
           elapsed_ms: Math.round(read.elapsedMs),
         });
         options.metrics.count('RejectedSlowBody');
-        return refuse(
-          req,
-          res,
-          json(408, { error: 'slow_body', message: 'request body arrived too slowly' }),
-        );
+        refuse(req, res, json(408, { error: 'slow_body', message: 'request body arrived too slowly' }));
+        return undefined;
       default: {
-        try {
-          const response = await handle({ method, path, headers: req.headers, body: read.body });
-          return read.kind === 'too_large' ? refuse(req, res, response) : writeResponse(res, response);
-        } finally {
-          read.release();
-        }
+        const tooLarge = read.kind === 'too_large';
+        const send = (response: HttpResponse) =>
+          tooLarge ? refuse(req, res, response) : writeResponse(res, response);
+        const request = {
+          method: req.method ?? 'GET',
+          path: req.url ?? '/',
+          headers: req.headers,
+          body: read.body,
+        };
+        return finish(send, read.release, settled(handle, request));
       }
     }
   };
@@ -97,6 +98,32 @@ export function nodeListener(
           refuse(req, res, json(500, { error: 'internal_error', message: 'internal error' }));
       });
   };
+}
+
+/** The handler's promise; a synchronous throw becomes its rejection. */
+function settled(handle: RequestHandler, request: WebhookHttpRequest): Promise<HttpResponse> {
+  try {
+    return handle(request);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+/**
+ * Sends the handler's answer once it is ready, then gives the body's bytes back to the budget.
+ * Given the handler's promise, not the request: an async function keeps its arguments until it
+ * returns, and a body held through the archive's sync outlives the young generation's collections.
+ */
+async function finish(
+  send: (response: HttpResponse) => void,
+  release: () => void,
+  pending: Promise<HttpResponse>,
+): Promise<void> {
+  try {
+    send(await pending);
+  } finally {
+    release();
+  }
 }
 
 export function writeResponse(

@@ -1,5 +1,5 @@
 import type { RawHeaders } from '@github-webhooks/events';
-import type { Ingest } from '../ingest';
+import type { Ingest, IngestResponse } from '../ingest';
 import { route } from './route';
 import type { HttpResponse, WebhookHttpRequest } from './types';
 
@@ -19,13 +19,16 @@ export interface RequestHandler {
 
 /** The HTTP face of ingestion, the same on every platform: route (404/405), then the use case. */
 export function createRequestHandler(ingest: Ingest): RequestHandler {
-  const handle = async (request: WebhookHttpRequest): Promise<HttpResponse> => {
+  // Not async: an async function keeps its arguments until it returns, and this one's (the body
+  // among them) would be held through every write of the delivery.
+  const handle = (request: WebhookHttpRequest): Promise<HttpResponse> => {
     const target = route(request.method, request.path);
     if (target.kind === 'refused') {
-      return json(target.status, { error: target.error, message: target.message }, target.headers);
+      return Promise.resolve(
+        json(target.status, { error: target.error, message: target.message }, target.headers),
+      );
     }
-    const response = await ingest(request);
-    return json(response.status, response.body);
+    return ingest(request).then(asHttp);
   };
   const precheck = (head: RequestHead): HttpResponse | undefined => {
     const target = route(head.method, head.path);
@@ -37,6 +40,8 @@ export function createRequestHandler(ingest: Ingest): RequestHandler {
   };
   return Object.assign(handle, { precheck });
 }
+
+const asHttp = (response: IngestResponse): HttpResponse => json(response.status, response.body);
 
 export function json(
   status: number,
