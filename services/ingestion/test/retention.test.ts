@@ -26,7 +26,7 @@ describe('what a request holds while its delivery is written', () => {
 
   // A body kept through the archive's sync outlives the young generation's collections: at
   // thousands of deliveries a second, `serve` then ran mark-compacts and held ~50 MB more.
-  it('lets the body, and the payload parsed from it, go while the archive write waits', async () => {
+  it('lets the body, and the delivery that holds it, go while the archive write waits', async () => {
     let appended: () => void = () => undefined;
     const appending = new Promise<void>((resolve) => {
       appended = resolve;
