@@ -4,7 +4,7 @@ import type { IngestionRow, Target } from './ingestion';
 import type { PrivacyRow } from './privacy';
 import type { QueryRow } from './query';
 import type { RepublishRow } from './republish';
-import { againstGoal, round, type Summary, show } from './stats';
+import { againstGoal, round, roundRange, roundRatios, type Summary, show } from './stats';
 import { type Row, rowKey } from './table';
 
 /** The table's rows, one builder per stage: what each stage is judged by. */
@@ -48,7 +48,7 @@ function serveRow(name: string, isPrivate: boolean, serve: IngestionRow, b: Base
     case: name,
     measured: `serve ${show(serve.rps)} req/s${cpuOf(serve)}, p50/p99 ${serve.p50.median}/${serve.p99.median} ms`,
     baseline: `bare ${b.bare.rps.median.toFixed(0)}; (b) ${b.minimal.rps.median.toFixed(0)}; (b′) ${b.durable.rps.median.toFixed(0)}${cpuOf(b.durable)}; (b‴) ${b['durable-record'].rps.median.toFixed(0)}${cpuOf(b['durable-record'])}; (b″) ${b['durable-public'].rps.median.toFixed(0)}${cpuOf(b['durable-public'])}; (c) ${b.octokit.rps.median.toFixed(0)}`,
-    ratio: `${againstGoal(ratio, goal)}× ${label}${isPrivate ? `, ${against(b['durable-record'])}× (b‴)` : ''}, ${against(b.minimal)}× (b), ${against(b.octokit)}× (c)`,
+    ratio: `${againstGoal(ratio, goal)}× ${label}${roundRange(roundRatios(serve.rps, baseline.rps))}${isPrivate ? `, ${against(b['durable-record'])}× (b‴)` : ''}, ${against(b.minimal)}× (b), ${against(b.octokit)}× (c)`,
     goal: `≥ ${goal}× ${label}`,
     met: ratio >= goal,
   };
@@ -72,7 +72,7 @@ function republishRow(row: RepublishRow): Row {
     case: `${row.payload}, ${row.messages} msgs`,
     measured: `archive→RabbitMQ ${show(row.relay)} msg/s with the publish ledger; ${row.relayNoLedger.median.toFixed(0)} without${cpuPerMessage(row.cpuMicros.relay, row.cpuMicros.brokerRelay)}`,
     baseline: `bare confirm loop ${show(row.bare)} msg/s${cpuPerMessage(row.cpuMicros.bare, row.cpuMicros.brokerBare)}; (r′) verifying loop ${row.verifying.median.toFixed(0)} msg/s${cpuPerMessage(row.cpuMicros.verifying, row.cpuMicros.brokerVerifying)}`,
-    ratio: `${againstGoal(row.ratio, goal)}×${row.cpuRatio === undefined ? '' : ` (CPU per message, the broker's included: ${round(row.cpuRatio)}×)`}; ${round(row.ratioVerifying)}× (r′)`,
+    ratio: `${againstGoal(row.ratio, goal)}×${roundRange(roundRatios(row.relay, row.bare))}${row.cpuRatio === undefined ? '' : ` (CPU per message, the broker's included: ${round(row.cpuRatio)}×)`}; ${round(row.ratioVerifying)}× (r′)`,
     goal: `≥ ${goal}×`,
     met: row.ratio >= goal,
   };

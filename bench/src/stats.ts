@@ -18,6 +18,20 @@ export const round = (n: number, digits = 2): number => Number(n.toFixed(digits)
 export const againstGoal = (ratio: number, goal: number): number =>
   ratio < goal && round(ratio) >= goal ? round(ratio, 3) : round(ratio);
 
+/**
+ * Each round's ratio of `a` to `b`, both measured in that round (samples in round order): how far
+ * one run's median ratio stands from the noise. Undefined for a single round, or rounds that do not pair.
+ */
+export function roundRatios(a: Summary, b: Summary): Summary | undefined {
+  const count = a.samples.length;
+  if (count < 2 || b.samples.length !== count) return undefined;
+  return summarize(a.samples.map((x, i) => x / (b.samples[i] ?? Number.NaN)));
+}
+
+/** ` (rounds min–max)` for the table, or nothing. */
+export const roundRange = (ratios: Summary | undefined): string =>
+  ratios === undefined ? '' : ` (rounds ${round(ratios.min)}–${round(ratios.max)})`;
+
 /** `median (min–max)` for the table. */
 export const show = (s: Summary, digits = 0): string =>
   `${s.median.toFixed(digits)} (${s.min.toFixed(digits)}–${s.max.toFixed(digits)})`;
