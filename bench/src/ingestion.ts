@@ -104,6 +104,48 @@ async function loadUntilQuiet<T>(
   return measured;
 }
 
+/** How long each load lasts: the measured one, and the unmeasured one before it. */
+interface LoadTimes {
+  readonly seconds: number;
+  readonly warmupSeconds: number;
+}
+
+type Loaded = Awaited<ReturnType<typeof load>>;
+
+/**
+ * One measured load on a server started for it: warmed up by the same requests, measured, then
+ * stopped (its files go with it). Servers kept running through the stage (until 2026-12-04)
+ * measured less steadily, one's idle work (a delayed collection, a relay finishing) free to fall
+ * into another's load: in one run (b‴) against (b′), neither changed, ranged 0.69–1.22× round by
+ * round (0.82–1.10× fresh), and (b′) ran up to ~25 % slower than fresh.
+ */
+async function measureFresh(
+  target: Target,
+  loadOn: (port: number, seconds: number) => Promise<Loaded>,
+  options: LoadTimes & { readonly brokerPid: number | undefined; readonly quietTimeoutMs: number },
+): Promise<{ result: Loaded; micros: number | undefined }> {
+  const server = await startServer(target.startsWith('serve') ? 'serve' : (target as ServerKind));
+  try {
+    const pids = [server.child.pid, options.brokerPid];
+    // Quiet again after the warm-up: a publishing server's warm-up backlog is not measured.
+    if (options.warmupSeconds > 0)
+      await loadUntilQuiet(
+        () => loadOn(server.port, options.warmupSeconds),
+        pids,
+        options.quietTimeoutMs,
+        target,
+      );
+    return await cpuMicrosPer(
+      server.child.pid,
+      () => loadUntilQuiet(() => loadOn(server.port, options.seconds), pids, options.quietTimeoutMs, target),
+      (measured) => measured.requests,
+    );
+  } finally {
+    // It removes its files as it exits: wait for that, so the next load starts without them.
+    await stopped(server.child);
+  }
+}
+
 function checkPrivacy(payload: BenchPayload): void {
   const policy = createPrivacyPolicy();
   const verdict = (body: Buffer) => classify(payload.event, JSON.parse(body.toString()), policy).public;
@@ -117,9 +159,7 @@ function checkPrivacy(payload: BenchPayload): void {
  * loopback, in alternating order over several rounds. Pulse has a consumer queue (bounded, as a
  * slow consumer's would be), so the broker stores what the relay publishes.
  */
-export async function benchIngestion(options: { rounds: number; seconds: number }): Promise<IngestionRow[]> {
-  const servers = new Map<ServerKind, { port: number; child: ChildProcess }>();
-  for (const kind of SERVERS) servers.set(kind, await startServer(kind));
+export async function benchIngestion(options: LoadTimes & { rounds: number }): Promise<IngestionRow[]> {
   const broker = await connect(AMQP_URL, { noDelay: true });
   const brokerPid = localBrokerPid();
   // Bounded (three loads' time), so a broker busy with someone else's work cannot stall the run.
@@ -140,19 +180,11 @@ export async function benchIngestion(options: { rounds: number; seconds: number 
           // Alternate the order each round so drift in the machine's load does not favour one server.
           const order = r % 2 === 0 ? TARGETS : [...TARGETS].reverse();
           for (const target of order) {
-            const server = servers.get(target.startsWith('serve') ? 'serve' : (target as ServerKind));
-            if (!server) continue;
             const body = target === 'serve-private' ? payload.privateBody : payload.body;
-            const { result: m, micros } = await cpuMicrosPer(
-              server.child.pid,
-              () =>
-                loadUntilQuiet(
-                  () => load(server.port, payload.event, body, connections, options.seconds),
-                  [server.child.pid, brokerPid],
-                  quietTimeoutMs,
-                  target,
-                ),
-              (measured) => measured.requests,
+            const { result: m, micros } = await measureFresh(
+              target,
+              (port, seconds) => load(port, payload.event, body, connections, seconds),
+              { ...options, brokerPid, quietTimeoutMs },
             );
             const s = samples.get(target) ?? { rps: [], p50: [], p99: [], cpu: [] };
             s.rps.push(m.rps);
@@ -180,8 +212,6 @@ export async function benchIngestion(options: { rounds: number; seconds: number 
     }
     return rows;
   } finally {
-    // Each removes its files as it exits: wait for that, so the run ends with them gone.
-    await Promise.all([...servers.values()].map(({ child }) => stopped(child)));
     await channel.deleteQueue(queue).catch(() => undefined);
     await channel.deleteExchange(exchange).catch(() => undefined);
     await broker.close();
