@@ -117,7 +117,8 @@ type Loaded = Awaited<ReturnType<typeof load>>;
  * stopped (its files go with it). Servers kept running through the stage (until 2026-12-04)
  * measured less steadily, one's idle work (a delayed collection, a relay finishing) free to fall
  * into another's load: in one run (b‴) against (b′), neither changed, ranged 0.69–1.22× round by
- * round (0.80–1.12× fresh, in two runs), and (b′) ran 6–40 % slower than fresh (bench/README.md).
+ * round (fresh, in three runs, 0.75–1.18×, narrower in most cases), and (b′) ran 6–40 % slower than
+ * fresh (bench/README.md).
  */
 async function measureFresh(
   target: Target,
