@@ -7,9 +7,7 @@ import { type BenchPayload, benchPayloads, connectionsFor } from './payloads';
 import { cpuMicrosPer, localBrokerPid, untilQuiet } from './process-cpu';
 import { SECRET, type ServerKind, serveExchange } from './servers';
 import { round, type Summary, summarize } from './stats';
-
-/** What was measured: a baseline server, or `serve` with private (archive only) or public deliveries. */
-export type Target = Exclude<ServerKind, 'serve'> | 'serve-private' | 'serve-public';
+import { TARGETS, type Target } from './targets';
 
 export interface IngestionRow {
   readonly payload: string;
@@ -22,19 +20,6 @@ export interface IngestionRow {
   readonly cpuMicros: Summary | undefined;
 }
 
-const SERVERS: readonly ServerKind[] = [
-  'bare',
-  'minimal',
-  'durable',
-  'durable-record',
-  'durable-public',
-  'octokit',
-  'serve',
-];
-/** Each server measured, `serve` twice: with private deliveries, then with public ones. */
-const TARGETS: readonly Target[] = SERVERS.flatMap((kind): Target[] =>
-  kind === 'serve' ? ['serve-private', 'serve-public'] : [kind],
-);
 const AMQP_URL = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 
 async function startServer(kind: ServerKind): Promise<{ port: number; child: ChildProcess }> {

@@ -1,11 +1,12 @@
 import type { CompactBenchResult } from '@github-webhooks/archive-compactor/bench/compact-throughput';
 import type { ColdStartRow } from './cold-start';
-import type { IngestionRow, Target } from './ingestion';
+import type { IngestionRow } from './ingestion';
 import type { PrivacyRow } from './privacy';
 import type { QueryRow } from './query';
 import type { RepublishRow } from './republish';
 import { againstGoal, round, roundRange, roundRatios, type Summary, show } from './stats';
 import { type Row, rowKey } from './table';
+import type { Target } from './targets';
 
 /** The table's rows, one builder per stage: what each stage is judged by. */
 

@@ -1,18 +1,8 @@
-import type { IngestionRow, Target } from '../src/ingestion';
+import type { IngestionRow } from '../src/ingestion';
 import type { RepublishRow } from '../src/republish';
 import { ingestionRows, republishRows } from '../src/rows';
 import { summarize } from '../src/stats';
-
-const TARGETS: readonly Target[] = [
-  'bare',
-  'minimal',
-  'durable',
-  'durable-record',
-  'durable-public',
-  'octokit',
-  'serve-private',
-  'serve-public',
-];
+import { TARGETS, type Target } from '../src/targets';
 
 /** One case's rows, every target at 1000 req/s a round unless given. */
 const ingestionCase = (rounds: Partial<Record<Target, number[]>>): IngestionRow[] =>

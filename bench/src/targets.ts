@@ -1,0 +1,20 @@
+import type { ServerKind } from './servers';
+
+/** What was measured: a baseline server, or `serve` with private (archive only) or public deliveries. */
+export type Target = Exclude<ServerKind, 'serve'> | 'serve-private' | 'serve-public';
+
+/** The servers the ingestion stage starts, baselines first. */
+export const SERVERS: readonly ServerKind[] = [
+  'bare',
+  'minimal',
+  'durable',
+  'durable-record',
+  'durable-public',
+  'octokit',
+  'serve',
+];
+
+/** Each server measured, `serve` twice: with private deliveries, then with public ones. */
+export const TARGETS: readonly Target[] = SERVERS.flatMap((kind): Target[] =>
+  kind === 'serve' ? ['serve-private', 'serve-public'] : [kind],
+);
