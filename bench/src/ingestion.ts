@@ -7,7 +7,7 @@ import { type BenchPayload, benchPayloads, connectionsFor } from './payloads';
 import { cpuMicrosPer, localBrokerPid, untilQuiet } from './process-cpu';
 import { SECRET, type ServerKind, serveExchange } from './servers';
 import { round, type Summary, summarize } from './stats';
-import { TARGETS, type Target } from './targets';
+import { serverOf, TARGETS, type Target } from './targets';
 
 export interface IngestionRow {
   readonly payload: string;
@@ -110,7 +110,7 @@ async function measureFresh(
   loadOn: (port: number, seconds: number) => Promise<Loaded>,
   options: LoadTimes & { readonly brokerPid: number | undefined; readonly quietTimeoutMs: number },
 ): Promise<{ result: Loaded; micros: number | undefined }> {
-  const server = await startServer(target.startsWith('serve') ? 'serve' : (target as ServerKind));
+  const server = await startServer(serverOf(target));
   try {
     const pids = [server.child.pid, options.brokerPid];
     // Quiet again after the warm-up: a publishing server's warm-up backlog is not measured.
@@ -141,8 +141,8 @@ function checkPrivacy(payload: BenchPayload): void {
 
 /**
  * Requests per second and latency of `serve` (private deliveries, then public ones with the relay
- * and the broker live in the same process and run) against the baselines, all separate processes on
- * loopback, in alternating order over several rounds. Pulse has a consumer queue (bounded, as a
+ * and the broker live in the same process and run) against the baselines, each load on a server
+ * process of its own (measureFresh) on loopback, in alternating order over several rounds. Pulse has a consumer queue (bounded, as a
  * slow consumer's would be), so the broker stores what the relay publishes.
  */
 export async function benchIngestion(options: LoadTimes & { rounds: number }): Promise<IngestionRow[]> {

@@ -3,8 +3,8 @@ import type { ServerKind } from './servers';
 /** What was measured: a baseline server, or `serve` with private (archive only) or public deliveries. */
 export type Target = Exclude<ServerKind, 'serve'> | 'serve-private' | 'serve-public';
 
-/** The servers the ingestion stage starts, baselines first. */
-export const SERVERS: readonly ServerKind[] = [
+/** The servers the ingestion stage measures, baselines first. */
+const SERVERS: readonly ServerKind[] = [
   'bare',
   'minimal',
   'durable',
@@ -18,3 +18,7 @@ export const SERVERS: readonly ServerKind[] = [
 export const TARGETS: readonly Target[] = SERVERS.flatMap((kind): Target[] =>
   kind === 'serve' ? ['serve-private', 'serve-public'] : [kind],
 );
+
+/** The server a target is measured on. */
+export const serverOf = (target: Target): ServerKind =>
+  target === 'serve-private' || target === 'serve-public' ? 'serve' : target;
