@@ -62,7 +62,6 @@ export function prepareOutgoing(
     repository: repositoryFullName(delivery.payload),
     action: typeof action === 'string' && action !== '' ? action : undefined,
   };
-  const attributes = sqsSafeAttributes(messageAttributes(delivery, classification));
   // Written from the bytes as received when they are the payload's text; the message's text is
   // then made only if something reads it (SNS does, the local stack does not).
   const inline: string | Buffer =
@@ -71,11 +70,11 @@ export function prepareOutgoing(
       : formatRecordBytes(meta, delivery.payloadBytes, delivery.payloadSha256);
   const bytes = typeof inline === 'string' ? Buffer.byteLength(inline) : inline.length;
   // The message is the record without its newline, with what SQS refuses escaped (sqsSafe).
-  if (bytes - 1 + sqsEscapeGrowth(inline) <= limits.topicMessageBytes) {
-    const body = () => sqsSafe((typeof inline === 'string' ? inline : inline.toString('utf8')).slice(0, -1));
-    const message = new LazyMessage(body, attributes);
+  if (fitsEscaped(inline, bytes - 1, limits.topicMessageBytes)) {
+    const message = new LazyMessage(inline, meta);
     return { archiveLine: inline, message, publicMessage: message };
   }
+  const attributes = messageAttributes(meta);
   const payloadObject = createPayloadObject(delivery.id, delivery.payloadText);
   const byRef = formatRecordLine(meta, { payloadRef: payloadObject.ref });
   return {
@@ -87,31 +86,48 @@ export function prepareOutgoing(
 }
 
 /**
- * A message whose body is made the first time it is read. A class, not an object literal with a
- * getter: a literal's getter is a new closure per message, and V8 then gives every message a hidden
- * class of its own, allocated in old space; at thousands of deliveries a second that filled the old
+ * Whether a line of `bytes` (its newline not counted) still fits `limit` once what SQS refuses is
+ * escaped. Each escape's six bytes replace at least one, so no line grows past six times its size:
+ * one that fits even then is not scanned (every line locally, a record of up to ~42 KiB on AWS).
+ */
+function fitsEscaped(line: string | Buffer, bytes: number, limit: number): boolean {
+  return bytes * 6 <= limit || bytes + sqsEscapeGrowth(line) <= limit;
+}
+
+/**
+ * A message whose body and attributes are made the first time they are read (SNS reads them; the
+ * local stack, which publishes nothing, does not). A class, not an object literal with getters: a
+ * literal's getter is a new closure per message, and V8 then gives every message a hidden class of
+ * its own, allocated in old space; at thousands of deliveries a second that filled the old
  * generation and ran a mark-compact every few thousand requests (measured in process, 7.7 KB private
  * pushes: prepareOutgoing's share 97 → 53 µs a request, the whole use case 80 → 69 µs).
  */
 class LazyMessage implements TopicMessage {
   private text: string | undefined;
+  private made: Readonly<Record<string, string>> | undefined;
 
   constructor(
-    private readonly make: () => string,
-    readonly attributes: Readonly<Record<string, string>>,
+    /** The record line, its newline included. */
+    private readonly line: string | Buffer,
+    private readonly meta: RecordMeta,
   ) {}
 
   get body(): string {
-    this.text ??= this.make();
+    const { line } = this;
+    this.text ??= sqsSafe((typeof line === 'string' ? line : line.toString('utf8')).slice(0, -1));
     return this.text;
+  }
+
+  get attributes(): Readonly<Record<string, string>> {
+    this.made ??= messageAttributes(this.meta);
+    return this.made;
   }
 }
 
-function messageAttributes(delivery: Delivery, classification: Classification): Record<string, string> {
-  const attributes: Record<string, string> = { event: delivery.event, public: String(classification.public) };
-  const repository = repositoryFullName(delivery.payload);
-  if (repository !== undefined) attributes.repository = repository;
-  const action = delivery.payload.action;
-  if (typeof action === 'string' && action !== '') attributes.action = action;
-  return attributes;
+/** For subscribers' filter policies: event, public, repository and action, as the record has them. */
+function messageAttributes(meta: RecordMeta): Record<string, string> {
+  const attributes: Record<string, string> = { event: meta.event, public: String(meta.public) };
+  if (typeof meta.repository === 'string') attributes.repository = meta.repository;
+  if (typeof meta.action === 'string') attributes.action = meta.action;
+  return sqsSafeAttributes(attributes);
 }

@@ -14,6 +14,14 @@ const RECEIVED_AT = '"received_at":"';
 /** `received_at` is written as `Date.toISOString()` of a year 0–9999: 24 characters. */
 const ISO_LENGTH = 24;
 
+/**
+ * The marks as bytes, for lines given as bytes: a string needle is encoded again on every search
+ * (the archive searches each line it appends three times).
+ */
+const PAYLOAD_KEY_BYTES = Buffer.from(PAYLOAD_KEY);
+const PRIVATE_MARK_BYTES = Buffer.from(PRIVATE_MARK);
+const RECEIVED_AT_BYTES = Buffer.from(RECEIVED_AT);
+
 /** A record line as text, or as its UTF-8 bytes (offsets are then byte offsets). */
 export type RecordLineInput = string | Buffer;
 
@@ -28,7 +36,7 @@ export interface RecordSpans {
 
 /** Where the head ends (the offset of `,"payload":`); -1 for a line without an inline payload. */
 export function headEndOf(line: RecordLineInput): number {
-  return line.indexOf(PAYLOAD_KEY);
+  return typeof line === 'string' ? line.indexOf(PAYLOAD_KEY) : line.indexOf(PAYLOAD_KEY_BYTES);
 }
 
 /**
@@ -82,13 +90,17 @@ export function payloadTextOf(line: string): string | undefined {
 export function isMarkedPrivate(line: RecordLineInput): boolean {
   if (line.length === 0 || (typeof line === 'string' && line.trim() === '')) return true;
   const headEnd = headEndOf(line);
-  const at = headEnd === -1 ? line.indexOf(PRIVATE_MARK) : line.lastIndexOf(PRIVATE_MARK, headEnd);
+  const end = headEnd === -1 ? line.length : headEnd;
+  const at =
+    typeof line === 'string'
+      ? line.lastIndexOf(PRIVATE_MARK, end)
+      : line.lastIndexOf(PRIVATE_MARK_BYTES, end);
   return at !== -1;
 }
 
 /** The record's `received_at`, which the head holds near the start of every line. */
 export function receivedAtOf(line: RecordLineInput): Date {
-  const at = line.indexOf(RECEIVED_AT);
+  const at = typeof line === 'string' ? line.indexOf(RECEIVED_AT) : line.indexOf(RECEIVED_AT_BYTES);
   const from = at + RECEIVED_AT.length;
   const text =
     typeof line === 'string'

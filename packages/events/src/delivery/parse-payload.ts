@@ -16,9 +16,11 @@ export function parsePayload(request: DeliveryRequest): Delivery {
     throw new MalformedPayloadError('payload is not a JSON object');
   }
   const payloadText = singleLine(text);
-  const delivery: Delivery = { ...request, payload: payload as WebhookPayload, payloadText };
+  const parsed = payload as WebhookPayload;
   // The bytes stand for the text only when nothing was trimmed or replaced on the way.
-  return whole && payloadText === text ? { ...delivery, payloadBytes: request.rawBody } : delivery;
+  return whole && payloadText === text
+    ? { ...request, payload: parsed, payloadText, payloadBytes: request.rawBody }
+    : { ...request, payload: parsed, payloadText };
 }
 
 /** The payload's JSON text; `whole` when it is the entire body, untrimmed. */

@@ -10,9 +10,12 @@ export type Route =
       readonly headers: Readonly<Record<string, string>>;
     };
 
+const WEBHOOK: Route = { kind: 'webhook' };
+
 /** Where a request goes, from its method and path alone: GitHub POSTs to `/webhook` (a trailing slash too). */
 export function route(method: string, path: string): Route {
-  const bare = path.split('?', 1)[0] ?? '';
+  const query = path.indexOf('?');
+  const bare = query === -1 ? path : path.slice(0, query);
   const normalized = bare.length > 1 && bare.endsWith('/') ? bare.slice(0, -1) : bare;
   if (normalized !== WEBHOOK_PATH) {
     return { kind: 'refused', status: 404, error: 'not_found', message: 'no such route', headers: {} };
@@ -26,5 +29,5 @@ export function route(method: string, path: string): Route {
       headers: { allow: 'POST' },
     };
   }
-  return { kind: 'webhook' };
+  return WEBHOOK;
 }
