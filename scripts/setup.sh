@@ -84,6 +84,14 @@ if [ "${SKIP_CHROMIUM:-}" != 1 ] && ! command -v chromium >/dev/null; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends chromium >/dev/null
 fi
 
+# The benchmark's instructions stage counts with valgrind's callgrind (bench/README.md).
+if [ "${SKIP_VALGRIND:-}" != 1 ] && ! command -v callgrind_control >/dev/null; then
+  echo "setup: installing valgrind from apt (the benchmark's instruction counts)"
+  SUDO=$([ "$(id -u)" = 0 ] || echo sudo)
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends valgrind >/dev/null
+fi
+
 pnpm install --frozen-lockfile --reporter=silent
 pnpm build >/dev/null
 echo "setup: ready (node $(node --version), pnpm $(pnpm --version))"

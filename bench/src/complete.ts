@@ -1,7 +1,14 @@
-import { benchPayloads, connectionsFor, republishPayloads } from './payloads';
+import { benchPayloads, connectionsFor, instructionsPayload, republishPayloads } from './payloads';
 import { type Row, rowKey } from './table';
 
-export type Stage = 'ingestion' | 'privacy' | 'republish' | 'compaction' | 'query' | 'cold-start';
+export type Stage =
+  | 'ingestion'
+  | 'privacy'
+  | 'republish'
+  | 'compaction'
+  | 'query'
+  | 'cold-start'
+  | 'instructions';
 
 /** The (stage, case) rows a run of these stages must produce, from the same case lists the stages use. */
 export function expectedRows(
@@ -23,6 +30,7 @@ export function expectedRows(
   if (stages.has('query')) for (const mb of querySizesMb) rows.push(rowKey('query', `${mb} MB`));
   if (stages.has('cold-start'))
     for (const service of coldStartServices) rows.push(rowKey('cold start', service));
+  if (stages.has('instructions')) rows.push(rowKey('instructions', instructionsPayload().name));
   return rows;
 }
 

@@ -52,3 +52,10 @@ export const connectionsFor = (payload: BenchPayload): readonly number[] =>
 /** The smallest and the largest payload: the relay's per-message and per-byte costs. */
 export const republishPayloads = (): BenchPayload[] =>
   benchPayloads().filter((p) => p.name !== 'pull_request 21 KB');
+
+/** The payload the instructions stage counts: the smallest, where a request's fixed cost shows most. */
+export const instructionsPayload = (): BenchPayload => {
+  const [smallest] = benchPayloads();
+  if (!smallest) throw new Error('no bench payloads');
+  return smallest;
+};

@@ -15,6 +15,8 @@ export interface Profile {
   /** Archive sizes (uncompressed MB) the query stage builds, two at least: memory must not follow size. */
   readonly query: { readonly sizesMb: readonly number[]; readonly rounds: number };
   readonly coldStart: { readonly runs: number };
+  /** Requests each server is warmed up with and then counted over, under callgrind; rounds of each. */
+  readonly instructions: { readonly requests: number; readonly rounds: number };
 }
 
 export const FULL: Profile = {
@@ -25,6 +27,7 @@ export const FULL: Profile = {
   compaction: { megabytes: 300, rounds: 3 },
   query: { sizesMb: [1_000, 2_000], rounds: 3 },
   coldStart: { runs: 25 },
+  instructions: { requests: 1_000, rounds: 2 },
 };
 
 export const SMOKE: Profile = {
@@ -35,4 +38,5 @@ export const SMOKE: Profile = {
   compaction: { megabytes: 10, rounds: 1 },
   query: { sizesMb: [100, 200], rounds: 1 },
   coldStart: { runs: 2 },
+  instructions: { requests: 20, rounds: 1 },
 };

@@ -1,6 +1,7 @@
 import type { CompactBenchResult } from '@github-webhooks/archive-compactor/bench/compact-throughput';
 import type { ColdStartRow } from './cold-start';
 import type { IngestionRow } from './ingestion';
+import type { InstructionsRow } from './instructions';
 import type { PrivacyRow } from './privacy';
 import type { QueryRow } from './query';
 import type { RepublishRow } from './republish';
@@ -153,4 +154,34 @@ function coldStartRow(row: ColdStartRow): Row {
     goal: '≤ +10 ms over the SDK clients',
     met: row.overSdkMs <= 10,
   };
+}
+
+/** Its one row: `serve` against (b‴) in instructions a request, followed from run to run, judged by no goal. */
+export function instructionsRows(rows: readonly InstructionsRow[]): Row[] {
+  const of = (target: InstructionsRow['target']): InstructionsRow => {
+    const row = rows.find((r) => r.target === target);
+    if (!row) throw new Error(`instructions: ${target} was not counted`);
+    return row;
+  };
+  const serve = of('serve-private');
+  const record = of('durable-record');
+  const thousands = (n: number) => `${Math.round(n / 1000)}k`;
+  const range = (s: Summary) =>
+    s.min === s.max
+      ? thousands(s.median)
+      : `${thousands(s.median)} (${thousands(s.min)}–${thousands(s.max)})`;
+  return [
+    {
+      key: rowKey('instructions', serve.payload),
+      stage: 'instructions (callgrind)',
+      case: `${serve.payload} private, ${serve.connections} conn, ${serve.requests} requests`,
+      measured: `serve ${range(serve.perRequest)} instructions a request`,
+      baseline: `(b‴) ${range(record.perRequest)}`,
+      // The difference is serve's own code; the ratio is diluted by hashing valgrind counts at ~28
+      // instructions a byte (the CPU's SHA extensions, not emulated, take ~2).
+      ratio: `+${thousands(serve.perRequest.median - record.perRequest.median)} a request over (b‴) (${round(serve.perRequest.median / record.perRequest.median)}×)`,
+      goal: 'none (followed from run to run)',
+      met: undefined,
+    },
+  ];
 }

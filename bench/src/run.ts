@@ -6,6 +6,7 @@ import { benchColdStart, COLD_START_SERVICES } from './cold-start';
 import { benchCompaction } from './compaction';
 import { expectedRows, missingRows, type Stage } from './complete';
 import { benchIngestion } from './ingestion';
+import { benchInstructions } from './instructions';
 import { leftBehind, scratchEntries } from './left-behind';
 import { benchPrivacy, privacyChild } from './privacy';
 import { FULL, type Profile, SMOKE } from './profile';
@@ -13,12 +14,28 @@ import { benchQuery, queryChild } from './query';
 import { writeReadme } from './readme';
 import { benchRepublish } from './republish';
 import { republishChild } from './republish-child';
-import { coldStartRows, compactionRows, ingestionRows, privacyRows, queryRows, republishRows } from './rows';
+import {
+  coldStartRows,
+  compactionRows,
+  ingestionRows,
+  instructionsRows,
+  privacyRows,
+  queryRows,
+  republishRows,
+} from './rows';
 import { runServer, type ServerKind } from './servers';
 import { round } from './stats';
 import { type Row, table } from './table';
 
-const STAGES: readonly Stage[] = ['ingestion', 'privacy', 'republish', 'compaction', 'query', 'cold-start'];
+const STAGES: readonly Stage[] = [
+  'ingestion',
+  'privacy',
+  'republish',
+  'compaction',
+  'query',
+  'cold-start',
+  'instructions',
+];
 const USAGE = `usage: bench [--smoke] [stage,…]   stages: ${STAGES.join(', ')}`;
 
 /** `--smoke` and a comma-separated list of stages (default all), checked before anything runs. */
@@ -59,6 +76,7 @@ async function runStages(profile: Profile, stages: ReadonlySet<Stage>) {
   await stage('compaction', () => benchCompaction(profile.compaction), compactionRows);
   await stage('query', () => benchQuery(profile.query), queryRows);
   await stage('cold-start', () => benchColdStart(profile.coldStart), coldStartRows);
+  await stage('instructions', () => benchInstructions(profile.instructions), instructionsRows);
   return { results, rows };
 }
 

@@ -7,7 +7,8 @@ export interface Row {
   readonly baseline: string;
   readonly ratio: string;
   readonly goal: string;
-  readonly met: boolean;
+  /** Undefined for a row no goal judges (a measurement kept to be followed). */
+  readonly met: boolean | undefined;
 }
 
 /** A Markdown table, so the README can show it as printed; a smoke's rows are not judged against the goals. */
@@ -28,7 +29,7 @@ export function table(rows: readonly Row[], options: { judged: boolean } = { jud
     r.baseline,
     r.ratio,
     options.judged ? r.goal : `${r.goal} (not judged)`,
-    options.judged ? (r.met ? 'yes' : 'no') : '–',
+    options.judged && r.met !== undefined ? (r.met ? 'yes' : 'no') : '–',
   ]);
   return [header, header.map(() => '---'), ...lines].map((cells) => `| ${cells.join(' | ')} |`).join('\n');
 }

@@ -9,6 +9,7 @@ const ALL: ReadonlySet<Stage> = new Set([
   'compaction',
   'query',
   'cold-start',
+  'instructions',
 ]);
 const rowOf = (key: string): Row => ({
   key,
@@ -40,6 +41,7 @@ describe('the rows a bench run must have', () => {
         rowKey('cold start', 'delivery-reconciler'),
         rowKey('query', '100 MB'),
         rowKey('query', '200 MB'),
+        rowKey('instructions', 'push 7.7 KB'),
       ]),
     );
   });

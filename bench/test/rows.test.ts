@@ -1,6 +1,7 @@
 import type { IngestionRow } from '../src/ingestion';
+import type { InstructionsRow } from '../src/instructions';
 import type { RepublishRow } from '../src/republish';
-import { ingestionRows, republishRows } from '../src/rows';
+import { ingestionRows, instructionsRows, republishRows } from '../src/rows';
 import { summarize } from '../src/stats';
 import { TARGETS, type Target } from '../src/targets';
 
@@ -66,5 +67,30 @@ describe('republishRows, the relay against the bare confirm loop', () => {
     const [shown] = republishRows([row]);
     expect(shown?.ratio).toBe('0.55× (rounds 0.55–0.62); 0.89× (r′)');
     expect(shown?.met).toBe(false);
+  });
+});
+
+describe('instructionsRows, serve against (b‴) in instructions a request', () => {
+  const counted = (target: InstructionsRow['target'], perRound: number[]): InstructionsRow => ({
+    payload: 'push 7.7 KB',
+    connections: 10,
+    target,
+    requests: 1000,
+    perRequest: summarize(perRound),
+  });
+
+  it('gives the ratio and what serve does beyond the record, and judges no goal', () => {
+    const [row] = instructionsRows([
+      counted('durable-record', [805_000, 806_000]),
+      counted('serve-private', [935_000, 936_000]),
+    ]);
+    expect(row?.measured).toBe('serve 936k (935k–936k) instructions a request');
+    expect(row?.baseline).toBe('(b‴) 806k (805k–806k)');
+    expect(row?.ratio).toBe('+130k a request over (b‴) (1.16×)');
+    expect(row?.met).toBeUndefined();
+  });
+
+  it('refuses a run in which a side was not counted', () => {
+    expect(() => instructionsRows([counted('serve-private', [1])])).toThrow(/durable-record was not counted/);
   });
 });
