@@ -166,6 +166,8 @@ export function instructionsRows(rows: readonly InstructionsRow[]): Row[] {
   const serve = of('serve-private');
   const record = of('durable-record');
   const thousands = (n: number) => `${Math.round(n / 1000)}k`;
+  // A smoke's few cold requests can cost serve less than (b‴).
+  const signed = (n: number) => `${n < 0 ? '−' : '+'}${thousands(Math.abs(n))}`;
   const range = (s: Summary) =>
     s.min === s.max
       ? thousands(s.median)
@@ -179,7 +181,7 @@ export function instructionsRows(rows: readonly InstructionsRow[]): Row[] {
       baseline: `(b‴) ${range(record.perRequest)}`,
       // The difference is serve's own code; the ratio is diluted by hashing valgrind counts at ~28
       // instructions a byte (the CPU's SHA extensions, not emulated, take ~2).
-      ratio: `+${thousands(serve.perRequest.median - record.perRequest.median)} a request over (b‴) (${round(serve.perRequest.median / record.perRequest.median)}×)`,
+      ratio: `${signed(serve.perRequest.median - record.perRequest.median)} a request over (b‴) (${round(serve.perRequest.median / record.perRequest.median)}×)`,
       goal: 'none (followed from run to run)',
       met: undefined,
     },

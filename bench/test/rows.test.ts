@@ -90,6 +90,14 @@ describe('instructionsRows, serve against (b‴) in instructions a request', () 
     expect(row?.met).toBeUndefined();
   });
 
+  it('signs a difference that goes the other way', () => {
+    const [row] = instructionsRows([
+      counted('durable-record', [1_923_000]),
+      counted('serve-private', [1_538_000]),
+    ]);
+    expect(row?.ratio).toBe('−385k a request over (b‴) (0.8×)');
+  });
+
   it('refuses a run in which a side was not counted', () => {
     expect(() => instructionsRows([counted('serve-private', [1])])).toThrow(/durable-record was not counted/);
   });
