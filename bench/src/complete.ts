@@ -10,6 +10,17 @@ export type Stage =
   | 'cold-start'
   | 'instructions';
 
+/** Every stage, in the order a run takes them. */
+export const STAGES: readonly Stage[] = [
+  'ingestion',
+  'privacy',
+  'republish',
+  'compaction',
+  'query',
+  'cold-start',
+  'instructions',
+];
+
 /** The (stage, case) rows a run of these stages must produce, from the same case lists the stages use. */
 export function expectedRows(
   stages: ReadonlySet<Stage>,

@@ -4,7 +4,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { benchColdStart, COLD_START_SERVICES } from './cold-start';
 import { benchCompaction } from './compaction';
-import { expectedRows, missingRows, type Stage } from './complete';
+import { expectedRows, missingRows, STAGES, type Stage } from './complete';
 import { benchIngestion } from './ingestion';
 import { benchInstructions } from './instructions';
 import { leftBehind, scratchEntries } from './left-behind';
@@ -27,15 +27,6 @@ import { runServer, type ServerKind } from './servers';
 import { round } from './stats';
 import { type Row, table } from './table';
 
-const STAGES: readonly Stage[] = [
-  'ingestion',
-  'privacy',
-  'republish',
-  'compaction',
-  'query',
-  'cold-start',
-  'instructions',
-];
 const USAGE = `usage: bench [--smoke] [stage,…]   stages: ${STAGES.join(', ')}`;
 
 /** `--smoke` and a comma-separated list of stages (default all), checked before anything runs. */

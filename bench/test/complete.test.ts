@@ -1,16 +1,8 @@
 import { COLD_START_SERVICES } from '../src/cold-start';
-import { expectedRows, missingRows, type Stage } from '../src/complete';
+import { expectedRows, missingRows, STAGES, type Stage } from '../src/complete';
 import { type Row, rowKey } from '../src/table';
 
-const ALL: ReadonlySet<Stage> = new Set([
-  'ingestion',
-  'privacy',
-  'republish',
-  'compaction',
-  'query',
-  'cold-start',
-  'instructions',
-]);
+const ALL: ReadonlySet<Stage> = new Set(STAGES);
 const rowOf = (key: string): Row => ({
   key,
   stage: key.split(' | ')[0] ?? key,
