@@ -7,7 +7,7 @@ import { type BenchPayload, benchPayloads, connectionsFor } from './payloads';
 import { cpuMicrosPer, localBrokerPid, untilQuiet } from './process-cpu';
 import { SECRET, type ServerKind, serveExchange } from './servers';
 import { round, type Summary, summarize } from './stats';
-import { serverOf, TARGETS, type Target } from './targets';
+import { bodyOf, serverOf, TARGETS, type Target } from './targets';
 
 export interface IngestionRow {
   readonly payload: string;
@@ -178,7 +178,7 @@ export async function benchIngestion(options: LoadTimes & { rounds: number }): P
           // Alternate the order each round so drift in the machine's load does not favour one server.
           const order = r % 2 === 0 ? TARGETS : [...TARGETS].reverse();
           for (const target of order) {
-            const body = target === 'serve-private' ? payload.privateBody : payload.body;
+            const body = bodyOf(target, payload);
             const { result: m, micros } = await measureFresh(
               target,
               (port, seconds) => load(port, payload.event, body, connections, { seconds }),

@@ -8,6 +8,7 @@ import { load, stopped, waitForReady } from './ingestion';
 import { instructionsPayload } from './payloads';
 import type { ServerKind } from './servers';
 import { type Summary, summarize } from './stats';
+import { bodyOf, serverOf, type Target } from './targets';
 
 /**
  * The instructions a request costs `serve` (private deliveries) and (b‴) on the event loop's thread,
@@ -29,7 +30,7 @@ export interface InstructionsRow {
 }
 
 /** (b‴), the durable server that writes the record the archive needs, and `serve`. */
-export type InstructionsTarget = 'durable-record' | 'serve-private';
+export type InstructionsTarget = Extract<Target, 'durable-record' | 'serve-private'>;
 export const INSTRUCTIONS_TARGETS: readonly InstructionsTarget[] = ['durable-record', 'serve-private'];
 const CONNECTIONS = 10;
 
@@ -100,9 +101,7 @@ export async function benchInstructions(options: {
   for (let r = 0; r < options.rounds; r++) {
     const order = r % 2 === 0 ? INSTRUCTIONS_TARGETS : [...INSTRUCTIONS_TARGETS].reverse();
     for (const target of order) {
-      const kind: ServerKind = target === 'serve-private' ? 'serve' : target;
-      const body = target === 'serve-private' ? payload.privateBody : payload.body;
-      const total = await count(kind, body, payload.event, options.requests);
+      const total = await count(serverOf(target), bodyOf(target, payload), payload.event, options.requests);
       counts.set(target, [...(counts.get(target) ?? []), total / options.requests]);
       process.stderr.write(`instructions ${target}: ${Math.round(total / options.requests)} a request\n`);
     }

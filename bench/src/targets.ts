@@ -1,3 +1,4 @@
+import type { BenchPayload } from './payloads';
 import type { ServerKind } from './servers';
 
 /** What was measured: a baseline server, or `serve` with private (archive only) or public deliveries. */
@@ -22,3 +23,7 @@ export const TARGETS: readonly Target[] = SERVERS.flatMap((kind): Target[] =>
 /** The server a target is measured on. */
 export const serverOf = (target: Target): ServerKind =>
   target === 'serve-private' || target === 'serve-public' ? 'serve' : target;
+
+/** The body a target is sent: `serve-private` the private repository's delivery, every other the public one. */
+export const bodyOf = (target: Target, payload: BenchPayload): Buffer =>
+  target === 'serve-private' ? payload.privateBody : payload.body;
