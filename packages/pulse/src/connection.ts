@@ -1,5 +1,6 @@
 import { type ChannelModel, type ConfirmChannel, connect } from 'amqplib';
 import { connectFailureReason, describeBroker } from './broker-url';
+import { coalesceFrameWrites } from './coalesce-writes';
 import { BrokerUnavailableError } from './errors';
 
 /** Connection life events, for logs and metrics. `broker` never holds credentials. */
@@ -53,6 +54,7 @@ export async function openLink(url: string, options: LinkOptions): Promise<Link>
         : `cannot reach the broker at ${broker}`;
     throw new BrokerUnavailableError(reason, broker, text, { cause });
   }
+  coalesceFrameWrites(model);
   const state: Link['state'] = { lost: false, failure: undefined };
   let link: Link | undefined;
   const lost = (error: unknown): void => {
