@@ -77,7 +77,8 @@ describe('coalesceFrameWrites', () => {
       const queue = await broker.queue([{ exchange, pattern: '#' }]);
       const model = await connect(AMQP_URL, { noDelay: true });
       models.push(model);
-      expect(coalesced ? coalesceFrameWrites(model) : false).toBe(coalesced);
+      // Installed on the amqplib this project pins; the other case is amqplib as it comes.
+      if (coalesced) expect(coalesceFrameWrites(model)).toBe(true);
       const channel = await model.createConfirmChannel();
       const socket = socketOf(model);
       const counted = countWrites(socket);
