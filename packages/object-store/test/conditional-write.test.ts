@@ -1,8 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { request } from 'node:http';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConditionalWriteProxy } from '@github-webhooks/fixtures';
+import { ConditionalWriteProxy, waitFor } from '@github-webhooks/fixtures';
 import {
   FsObjectStore,
   LeaseHeldError,
@@ -180,8 +181,8 @@ describe.each(subjects)('conditional writes and leases: %s', (_name, make) => {
       expect(lease.signal.aborted).toBe(false);
       // As a taker does after an expiry: the object replaced; the next renewal finds it is not its own.
       await store.write(LEASE, Buffer.from(JSON.stringify(expired('taker'))));
-      await new Promise((r) => setTimeout(r, 500));
-      expect(lease.signal.aborted).toBe(true);
+      // Its next renewal (every 200 ms) finds it; waited for, not slept on, as CI's load varies.
+      await waitFor('the lease to find it was taken over', () => lease.signal.aborted, 5_000);
       expect(lease.signal.reason).toBeInstanceOf(LeaseLostError);
       expect(lost).toHaveLength(1);
       await lease.release();
@@ -212,6 +213,42 @@ describe.each(subjects)('conditional writes and leases: %s', (_name, make) => {
       await store.write(LEASE, Buffer.from(JSON.stringify(live)));
       await expect(ObjectLease.acquire(options('next'))).rejects.toBeInstanceOf(LeaseHeldError);
     });
+  });
+});
+
+describe('ConditionalWriteProxy', () => {
+  it('holds a plain write of a key until a conditional write of it in flight has ended', async () => {
+    const path = `/${s3rver.bucket}/proxy-order/key`;
+    const store = new S3ObjectStore({
+      client: s3rver.client(proxy.endpoint),
+      bucket: s3rver.bucket,
+      prefix: '',
+    });
+    const etag = await store.writeIf('proxy-order/key', Buffer.from('v0'), { ifNoneMatch: '*' });
+    // A conditional PutObject whose body is still arriving: its check is done, its write is not.
+    const checked = proxy.counts.checked;
+    const conditional = request(new URL(path, proxy.endpoint), {
+      method: 'PUT',
+      headers: { 'if-match': etag, 'content-length': 17 },
+    });
+    const answered = new Promise<number>((resolve, reject) => {
+      conditional.once('response', (res) => resolve(res.resume().statusCode ?? 0));
+      conditional.once('error', reject);
+    });
+    conditional.write('conditional');
+    await waitFor('the proxy to check the condition', () => proxy.counts.checked > checked);
+    let plainDone = false;
+    const plain = store.write('proxy-order/key', Buffer.from('plain')).then(() => {
+      plainDone = true;
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    const heldBack = !plainDone;
+    conditional.end(' write'); // before asserting, so a failure leaves no request open
+    expect(heldBack).toBe(true);
+    await expect(answered).resolves.toBe(200);
+    await plain;
+    // On S3 the later write wins: the plain one, not the conditional one it would have slipped under.
+    expect(text(await store.readAll('proxy-order/key'))).toBe('plain');
   });
 });
 
