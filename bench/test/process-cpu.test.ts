@@ -20,8 +20,9 @@ describe('process-cpu, what the bench reads of other processes’ CPU', () => {
   it('reads a spinning process’s CPU time growing, never faster than the clock', async () => {
     const pid = child(true);
     await sleep(200);
-    const before = processCpuSeconds(pid) ?? Number.NaN;
+    // The clock first: a pause between the two readings then counts as time, never as CPU unseen.
     const started = performance.now();
+    const before = processCpuSeconds(pid) ?? Number.NaN;
     await sleep(500);
     const used = (processCpuSeconds(pid) ?? Number.NaN) - before;
     const elapsed = (performance.now() - started) / 1000;

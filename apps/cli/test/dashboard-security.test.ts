@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { waitFor } from '@github-webhooks/fixtures';
 import type { ArchiveHoursCounter } from '../src/dashboard/archive-hours';
 import type { DashboardConfig } from '../src/dashboard/dashboard-config';
 import { createDashboardServer } from '../src/dashboard/dashboard-server';
@@ -262,8 +263,10 @@ describe('the page over HTTP, off loopback, behind a proxy', () => {
   it('ends an open event stream once its session is gone', async () => {
     await start(false);
     const cookie = sessionOf((await login()).headers['set-cookie']);
-    const ended = raw(port, { path: '/events', headers: { cookie } });
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    let opened = false;
+    const ended = raw(port, { path: '/events', headers: { cookie }, onFirstChunk: () => (opened = true) });
+    // The stream opened while the session lived, then the session lapsed.
+    await waitFor('the event stream to open', () => opened, 5_000);
     now += 12 * HOUR;
     const answer = await ended;
     expect(answer.status).toBe(200);

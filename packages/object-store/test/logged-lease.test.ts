@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { waitFor } from '@github-webhooks/fixtures';
 import { FsObjectStore, isLeaseHeld, leaseHeldFields, withLoggedLease } from '../src';
 
 /** The generic part of a job's one-at-a-time lease (the compactor's, the reconciler's). */
@@ -72,7 +73,7 @@ describe('withLoggedLease', () => {
     ]);
     const lost = withLoggedLease({ ...options(store, 'me', logger), ttlMs: 90 }, async (signal) => {
       await store.write('locks/job.json', Buffer.from(JSON.stringify({ ...expired, holder: 'other' })));
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      await waitFor('the renewal to find the lease taken', () => signal.aborted, 5_000);
       return signal.aborted;
     });
     await expect(lost).resolves.toBe(true);

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConditionalWriteProxy } from '@github-webhooks/fixtures';
+import { ConditionalWriteProxy, waitFor } from '@github-webhooks/fixtures';
 import { FsObjectStore, type ObjectStore, S3ObjectStore } from '@github-webhooks/object-store';
 import { type RunningS3rver, startS3rver } from '@github-webhooks/object-store/src/testing';
 import { RecordingLogger, RecordingMetrics } from '@github-webhooks/runtime/testing';
@@ -142,7 +142,12 @@ describe.each(stores)("the reconciler's lease on %s", (_name, make) => {
           RECONCILER_LEASE_KEY,
           Buffer.from(JSON.stringify({ holder: 'fast', host: 'h', pid: 1, acquired_at: '', expires_at: '' })),
         );
-        await new Promise((resolve) => setTimeout(resolve, 400));
+        // Its next renewal (every 100 ms) finds it: waited for, as CI's load varies.
+        await waitFor(
+          'the renewal to find the lease taken',
+          () => logger.find('reconciler lease lost; the run keeps its checkpoint unwritten') !== undefined,
+          5_000,
+        );
         await checkpoint.write('{"version":1,"hooks":{}}');
         return 'written';
       },

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { DescribeTableCommand, DescribeTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { deliveryKeyOf, formatRecordLine } from '@github-webhooks/events';
-import { type Example, TestBroker } from '@github-webhooks/fixtures';
+import { type Example, TestBroker, waitFor } from '@github-webhooks/fixtures';
 import type { GetMessage } from 'amqplib';
 import type { SQSBatchResponse } from 'aws-lambda';
 import {
@@ -220,11 +220,15 @@ describe('the Powertools publish ledger (DynamoDB emulator) in front of RabbitMQ
 
   it('lets another container retry a delivery only once the invocation publishing it would have timed out', async () => {
     const key = `guid-${Date.now()}/123456/0123456789abcdef`;
-    // Container A: its invocation has 300 ms left and never hears back from the broker.
-    remainingMs = 300;
+    // Container A: its invocation has 1 s left and never hears back from the broker.
+    remainingMs = 1_000;
     const stuck = ledgerOf();
-    const publishing = stuck.once(key, () => new Promise<void>(() => undefined));
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    let claimed = false;
+    const publishing = stuck.once(key, () => {
+      claimed = true; // its INPROGRESS item is written before the publish is called
+      return new Promise<void>(() => undefined);
+    });
+    await waitFor("container A's claim", () => claimed, 5_000);
     // Container B, meanwhile: the delivery is being published; its message fails, to be retried.
     remainingMs = 30_000;
     const other = ledgerOf();
@@ -232,7 +236,7 @@ describe('the Powertools publish ledger (DynamoDB emulator) in front of RabbitMQ
     const publish = async () => void published.push(key);
     await expect(other.once(key, publish)).rejects.toBeInstanceOf(PublishFailedError);
     // After A's deadline (SQS's visibility timeout is 6x the function's): B publishes, once.
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
     expect(await other.once(key, publish)).toBe('published');
     expect(await other.once(key, publish)).toBe('duplicate');
     expect(published).toEqual([key]);

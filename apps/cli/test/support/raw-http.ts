@@ -19,6 +19,8 @@ export function raw(
     readonly headers?: Readonly<Record<string, string>>;
     readonly body?: string;
     readonly firstChunkOnly?: boolean;
+    /** Told when the first piece of the body arrives (an event stream's first event). */
+    readonly onFirstChunk?: () => void;
   },
 ): Promise<RawAnswer> {
   return new Promise((resolve, reject) => {
@@ -40,6 +42,7 @@ export function raw(
             body: Buffer.concat(chunks).toString('utf8'),
           });
         res.on('data', (chunk: Buffer) => {
+          if (chunks.length === 0) options.onFirstChunk?.();
           chunks.push(chunk);
           if (options.firstChunkOnly) {
             done();
